@@ -1,0 +1,12 @@
+using System.CommandLine;
+
+namespace Reasoning.Cli;
+
+/// <summary>The top-level commands of <c>reason</c>, one line each.</summary>
+internal static class CommandRegistry
+{
+    public static IEnumerable<Command> All()
+    {
+        yield break;
+    }
+}
