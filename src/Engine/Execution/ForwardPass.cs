@@ -1,0 +1,206 @@
+using Reasoning.Engine.Errors;
+using Reasoning.Engine.Kernels;
+using Reasoning.Engine.Kv;
+using Reasoning.Engine.Models;
+
+namespace Reasoning.Engine.Execution;
+
+/// <summary>
+/// The engine's one primitive: one forward pass over a batch of rows. All rows' tokens are stacked so each weight
+/// matrix is streamed once per step; attention runs per (token, head) over each row's own view. A row's logits do
+/// not depend on the other rows of the batch, nor on how its tokens were split across steps.
+/// </summary>
+public sealed class ForwardPass : IDisposable
+{
+    private readonly TransformerModel _model;
+    private readonly ThreadTeam _team;
+    private readonly bool _ownsTeam;
+    private readonly ThreadLocal<Attention.Scratch> _scratch;
+    private float[] _x = [], _h = [], _q = [], _k = [], _v = [], _att = [], _gate = [], _up = [];
+
+    /// <summary>The model being run.</summary>
+    public TransformerModel Model => _model;
+
+    /// <summary>Creates a forward pass over <paramref name="model"/>, using <paramref name="team"/> (or a team of its own).</summary>
+    public ForwardPass(TransformerModel model, ThreadTeam? team = null)
+    {
+        _model = model;
+        _ownsTeam = team is null;
+        _team = team ?? new ThreadTeam();
+        _scratch = new ThreadLocal<Attention.Scratch>(() => new Attention.Scratch(model.Config.HeadDim, 1024));
+    }
+
+    /// <summary>
+    /// Runs one step: writes the rows' keys and values into their tails, commits the tokens, and returns each row's
+    /// logits: [vocab] for the last token, or [tokens × vocab] when the row asks for all of them.
+    /// </summary>
+    /// <exception cref="KvCacheExhaustedException">The page pool cannot hold the new tokens; no row was changed.</exception>
+    /// <exception cref="InvalidRequestException">A token id is outside the vocabulary, or a row has no tokens.</exception>
+    public float[][] Step(IReadOnlyList<BatchRow> rows)
+    {
+        var c = _model.Config;
+        int total = 0;
+        foreach (var row in rows)
+        {
+            if (row.Tokens.Length == 0)
+                throw new InvalidRequestException("a batch row has no tokens to feed.");
+            foreach (int t in row.Tokens.Span)
+                if ((uint)t >= (uint)c.VocabSize)
+                    throw new InvalidRequestException($"token id {t} is outside the vocabulary [0, {c.VocabSize}).");
+            total += row.Tokens.Length;
+        }
+        ReserveAll(rows);
+
+        EnsureBuffers(total);
+        int hidden = c.HiddenSize;
+        int at = 0;
+        foreach (var row in rows)
+            foreach (int t in row.Tokens.Span)
+                _model.Embeddings.ReadRow(t, _x.AsSpan(at++ * hidden, hidden));
+
+        var tokenRow = new int[total];
+        var tokenIndex = new int[total];
+        at = 0;
+        for (int r = 0; r < rows.Count; r++)
+            for (int i = 0; i < rows[r].Tokens.Length; i++)
+            {
+                tokenRow[at] = r;
+                tokenIndex[at++] = i;
+            }
+
+        for (int l = 0; l < c.NumLayers; l++)
+            RunLayer(l, rows, total, tokenRow, tokenIndex);
+
+        foreach (var row in rows)
+            row.Kv.Commit(row.Tokens.Length);
+        return ComputeLogits(rows, total);
+    }
+
+    private static void ReserveAll(IReadOnlyList<BatchRow> rows)
+    {
+        foreach (var row in rows)
+            row.Kv.Reserve(row.Tokens.Length);
+    }
+
+    private void RunLayer(int l, IReadOnlyList<BatchRow> rows, int total, int[] tokenRow, int[] tokenIndex)
+    {
+        var c = _model.Config;
+        var w = _model.Layers[l];
+        int hidden = c.HiddenSize, qw = c.QueryWidth, kvw = c.KvWidth, hd = c.HeadDim, inter = c.IntermediateSize;
+
+        for (int t = 0; t < total; t++)
+            RmsNorm.Apply(_x.AsSpan(t * hidden, hidden), w.InputNorm, c.RmsNormEps, _h.AsSpan(t * hidden, hidden));
+        MatMul.Multiply(w.Q, _h, total, _q, w.QBias, _team);
+        MatMul.Multiply(w.K, _h, total, _k, w.KBias, _team);
+        MatMul.Multiply(w.V, _h, total, _v, w.VBias, _team);
+
+        var pool = rows[0].Kv.Pool;
+        for (int t = 0; t < total; t++)
+        {
+            var kv = rows[tokenRow[t]].Kv;
+            var tail = kv.Tail;
+            int index = tail.Length + tokenIndex[t];
+            if (w.QNorm is not null)
+                for (int h = 0; h < c.NumHeads; h++)
+                    RmsNorm.Apply(_q.AsSpan(t * qw + h * hd, hd), w.QNorm, c.RmsNormEps, _q.AsSpan(t * qw + h * hd, hd));
+            var (page, slot) = kv.Locate(tail, index);
+            for (int h = 0; h < c.NumKvHeads; h++)
+            {
+                var key = _k.AsSpan(t * kvw + h * hd, hd);
+                if (w.KNorm is not null)
+                    RmsNorm.Apply(key, w.KNorm, c.RmsNormEps, key);
+                _model.Rope.Apply(key, tail.StoredStart + index);
+                key.CopyTo(pool.Head(page, l, false, h).Slice(slot * hd, hd));
+                _v.AsSpan(t * kvw + h * hd, hd).CopyTo(pool.Head(page, l, true, h).Slice(slot * hd, hd));
+            }
+        }
+
+        _team.For(total * c.NumHeads, item =>
+        {
+            int t = item / c.NumHeads, h = item % c.NumHeads;
+            var kv = rows[tokenRow[t]].Kv;
+            var spans = kv.Spans;
+            Span<int> visible = spans.Count <= 64 ? stackalloc int[spans.Count] : new int[spans.Count];
+            for (int s = 0; s < spans.Count; s++)
+                visible[s] = spans[s].Length;
+            visible[^1] += tokenIndex[t] + 1;
+            int position = kv.Tail.LogicalStart + kv.Tail.Length + tokenIndex[t];
+            Attention.Compute(_q.AsSpan(t * qw + h * hd, hd), position, spans, visible, pool, l, h / c.GroupSize,
+                _model.Rope, _scratch.Value!, _att.AsSpan(t * qw + h * hd, hd));
+        });
+
+        MatMul.Multiply(w.O, _att, total, _h, default, _team);
+        Add(_x, _h, total * hidden);
+
+        for (int t = 0; t < total; t++)
+            RmsNorm.Apply(_x.AsSpan(t * hidden, hidden), w.PostAttentionNorm, c.RmsNormEps, _h.AsSpan(t * hidden, hidden));
+        MatMul.Multiply(w.Gate, _h, total, _gate, default, _team);
+        MatMul.Multiply(w.Up, _h, total, _up, default, _team);
+        Activations.SiluMul(_gate.AsSpan(0, total * inter), _up.AsSpan(0, total * inter), _gate.AsSpan(0, total * inter));
+        MatMul.Multiply(w.Down, _gate, total, _h, default, _team);
+        Add(_x, _h, total * hidden);
+    }
+
+    private float[][] ComputeLogits(IReadOnlyList<BatchRow> rows, int total)
+    {
+        var c = _model.Config;
+        int hidden = c.HiddenSize;
+        var selected = new List<int>();
+        int at = 0;
+        foreach (var row in rows)
+        {
+            int n = row.Tokens.Length;
+            if (row.AllLogits)
+                for (int i = 0; i < n; i++)
+                    selected.Add(at + i);
+            else
+                selected.Add(at + n - 1);
+            at += n;
+        }
+        var normed = new float[selected.Count * hidden];
+        for (int i = 0; i < selected.Count; i++)
+            RmsNorm.Apply(_x.AsSpan(selected[i] * hidden, hidden), _model.FinalNorm, c.RmsNormEps, normed.AsSpan(i * hidden, hidden));
+        var logits = new float[selected.Count * c.VocabSize];
+        MatMul.Multiply(_model.LmHead, normed, selected.Count, logits, default, _team);
+
+        var result = new float[rows.Count][];
+        int k = 0;
+        for (int r = 0; r < rows.Count; r++)
+        {
+            int n = rows[r].AllLogits ? rows[r].Tokens.Length : 1;
+            result[r] = logits.AsSpan(k * c.VocabSize, n * c.VocabSize).ToArray();
+            k += n;
+        }
+        return result;
+    }
+
+    private static void Add(float[] x, float[] y, int count)
+    {
+        for (int i = 0; i < count; i++)
+            x[i] += y[i];
+    }
+
+    private void EnsureBuffers(int tokens)
+    {
+        var c = _model.Config;
+        if (_x.Length >= tokens * c.HiddenSize)
+            return;
+        int n = Math.Max(tokens, 16);
+        _x = new float[n * c.HiddenSize];
+        _h = new float[n * Math.Max(c.HiddenSize, c.QueryWidth)];
+        _q = new float[n * c.QueryWidth];
+        _k = new float[n * c.KvWidth];
+        _v = new float[n * c.KvWidth];
+        _att = new float[n * c.QueryWidth];
+        _gate = new float[n * c.IntermediateSize];
+        _up = new float[n * c.IntermediateSize];
+    }
+
+    /// <summary>Releases the thread team if this pass created it.</summary>
+    public void Dispose()
+    {
+        _scratch.Dispose();
+        if (_ownsTeam)
+            _team.Dispose();
+    }
+}

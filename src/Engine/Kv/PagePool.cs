@@ -1,0 +1,117 @@
+using System.Runtime.InteropServices;
+using Reasoning.Engine.Models;
+
+namespace Reasoning.Engine.Kv;
+
+/// <summary>
+/// All KV memory of one model: <see cref="PageCount"/> fixed-size pages allocated once, each holding
+/// <see cref="PageSize"/> tokens of keys and values for every layer and KV head, reference counted.
+/// Layout of page p: [layer][K|V][kvHead][slot][headDim] f32, so one head's keys in a page are contiguous.
+/// Not thread-safe: the engine loop owns it.
+/// </summary>
+public sealed unsafe class PagePool : IDisposable
+{
+    private float* _memory;
+    private readonly int[] _refCounts;
+    private readonly Stack<int> _free;
+    private readonly long _pageFloats;
+    private readonly int _headFloats;
+
+    /// <summary>Tokens per page.</summary>
+    public int PageSize { get; }
+    /// <summary>Total pages.</summary>
+    public int PageCount { get; }
+    /// <summary>Pages not referenced by anything.</summary>
+    public int FreeCount => _free.Count;
+    /// <summary>Transformer layers stored per page.</summary>
+    public int Layers { get; }
+    /// <summary>KV heads stored per layer.</summary>
+    public int KvHeads { get; }
+    /// <summary>Width of one head.</summary>
+    public int HeadDim { get; }
+    /// <summary>Bytes of KV memory per token.</summary>
+    public long BytesPerToken => (long)Layers * 2 * KvHeads * HeadDim * sizeof(float);
+
+    /// <summary>Allocates <paramref name="pageCount"/> pages of <paramref name="pageSize"/> tokens for a model of shape <paramref name="config"/>.</summary>
+    public PagePool(ModelConfig config, int pageCount, int pageSize = 16)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(pageCount, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
+        PageSize = pageSize;
+        PageCount = pageCount;
+        Layers = config.NumLayers;
+        KvHeads = config.NumKvHeads;
+        HeadDim = config.HeadDim;
+        _headFloats = pageSize * HeadDim;
+        _pageFloats = (long)Layers * 2 * KvHeads * _headFloats;
+        _memory = (float*)NativeMemory.AlignedAlloc((nuint)(_pageFloats * pageCount * sizeof(float)), 64);
+        _refCounts = new int[pageCount];
+        _free = new Stack<int>(Enumerable.Range(0, pageCount).Reverse());
+    }
+
+    /// <summary>Creates a pool that fits in <paramref name="bytes"/> of memory.</summary>
+    public static PagePool WithMemory(ModelConfig config, long bytes, int pageSize = 16)
+    {
+        long perPage = (long)config.NumLayers * 2 * config.NumKvHeads * config.HeadDim * sizeof(float) * pageSize;
+        long pages = bytes / perPage;
+        if (pages < 1)
+            throw new KvCacheExhaustedException($"{bytes} bytes of KV memory hold not even one page of {pageSize} tokens ({perPage} bytes); give more KV memory.");
+        return new PagePool(config, (int)Math.Min(pages, int.MaxValue / 2), pageSize);
+    }
+
+    /// <summary>Takes a free page (reference count 1).</summary>
+    /// <exception cref="KvCacheExhaustedException">No page is free.</exception>
+    public int Allocate()
+    {
+        if (!_free.TryPop(out int page))
+            throw new KvCacheExhaustedException($"the KV cache is full: all {PageCount} pages of {PageSize} tokens are in use. Give the engine more KV memory (--kv-memory) or run fewer sequences at once.");
+        _refCounts[page] = 1;
+        return page;
+    }
+
+    /// <summary>Adds a reference to a page in use.</summary>
+    public void AddRef(int page)
+    {
+        if (_refCounts[page] <= 0)
+            throw new InvalidOperationException($"Page {page} is free; it cannot gain a reference.");
+        _refCounts[page]++;
+    }
+
+    /// <summary>Drops a reference; the page returns to the free list at zero.</summary>
+    public void Release(int page)
+    {
+        if (_refCounts[page] <= 0)
+            throw new InvalidOperationException($"Page {page} is already free (double release).");
+        if (--_refCounts[page] == 0)
+            _free.Push(page);
+    }
+
+    /// <summary>References held on a page.</summary>
+    public int RefCount(int page) => _refCounts[page];
+
+    /// <summary>The keys (<paramref name="value"/> false) or values of one head of one layer in a page: [PageSize, HeadDim].</summary>
+    public Span<float> Head(int page, int layer, bool value, int kvHead) =>
+        new(HeadPointer(page, layer, value, kvHead), _headFloats);
+
+    internal float* HeadPointer(int page, int layer, bool value, int kvHead) =>
+        _memory + page * _pageFloats + ((long)(layer * 2 + (value ? 1 : 0)) * KvHeads + kvHead) * _headFloats;
+
+    /// <summary>Copies the first <paramref name="slots"/> tokens of every layer and head from one page to another.</summary>
+    public void CopySlots(int from, int to, int slots)
+    {
+        for (int l = 0; l < Layers; l++)
+            for (int kv = 0; kv < 2; kv++)
+                for (int h = 0; h < KvHeads; h++)
+                    Head(from, l, kv == 1, h)[..(slots * HeadDim)].CopyTo(Head(to, l, kv == 1, h));
+    }
+
+    /// <summary>Frees the memory. Pages still referenced are a leak in the caller.</summary>
+    public void Dispose()
+    {
+        if (_memory != null)
+        {
+            NativeMemory.AlignedFree(_memory);
+            _memory = null;
+        }
+    }
+}

@@ -1,0 +1,187 @@
+using System.Text.Json;
+using Reasoning.Engine.Errors;
+
+namespace Reasoning.Engine.Models;
+
+/// <summary>The architectures the engine runs; each differs from Llama in a few flags.</summary>
+public enum Architecture
+{
+    /// <summary><c>LlamaForCausalLM</c>.</summary>
+    Llama,
+    /// <summary><c>Qwen2ForCausalLM</c>: biases on the q/k/v projections.</summary>
+    Qwen2,
+    /// <summary><c>Qwen3ForCausalLM</c>: RMSNorm over each head's q and k before RoPE; explicit head_dim.</summary>
+    Qwen3,
+}
+
+/// <summary>
+/// A model's shape and hyper-parameters, read from a Hugging Face <c>config.json</c> and checked for consistency.
+/// </summary>
+public sealed record ModelConfig
+{
+    /// <summary>The architecture family.</summary>
+    public required Architecture Architecture { get; init; }
+    /// <summary>Width of the residual stream.</summary>
+    public required int HiddenSize { get; init; }
+    /// <summary>Number of transformer blocks.</summary>
+    public required int NumLayers { get; init; }
+    /// <summary>Number of query heads.</summary>
+    public required int NumHeads { get; init; }
+    /// <summary>Number of key/value heads (grouped-query attention when smaller than <see cref="NumHeads"/>).</summary>
+    public required int NumKvHeads { get; init; }
+    /// <summary>Width of one attention head.</summary>
+    public required int HeadDim { get; init; }
+    /// <summary>Width of the SwiGLU MLP.</summary>
+    public required int IntermediateSize { get; init; }
+    /// <summary>Number of rows of the embedding matrix.</summary>
+    public required int VocabSize { get; init; }
+    /// <summary>The longest context the model was trained for.</summary>
+    public required int MaxPositionEmbeddings { get; init; }
+    /// <summary>RoPE base frequency.</summary>
+    public required double RopeTheta { get; init; }
+    /// <summary>Epsilon of every RMSNorm.</summary>
+    public required float RmsNormEps { get; init; }
+    /// <summary>Whether the output head reuses the embedding matrix.</summary>
+    public required bool TieWordEmbeddings { get; init; }
+    /// <summary>Whether q/k/v projections carry biases (Qwen2, or <c>attention_bias</c>).</summary>
+    public required bool AttentionBias { get; init; }
+    /// <summary>Token ids that end generation, from config.json (generation_config.json may override).</summary>
+    public IReadOnlyList<int> EosTokenIds { get; init; } = [];
+    /// <summary>The beginning-of-sequence token id, when the config names one.</summary>
+    public int? BosTokenId { get; init; }
+
+    /// <summary>Query heads that share one key/value head.</summary>
+    public int GroupSize => NumHeads / NumKvHeads;
+
+    /// <summary>Width of all query heads together.</summary>
+    public int QueryWidth => NumHeads * HeadDim;
+
+    /// <summary>Width of all key (or value) heads together.</summary>
+    public int KvWidth => NumKvHeads * HeadDim;
+
+    /// <summary>Reads and validates a <c>config.json</c> file.</summary>
+    /// <exception cref="ModelFormatException">The file is missing, not JSON, names an unsupported architecture, or is inconsistent.</exception>
+    public static ModelConfig Load(string path)
+    {
+        if (!File.Exists(path))
+            throw new ModelFormatException(path, "file not found: a model folder needs config.json (Hugging Face layout).");
+        return Parse(File.ReadAllText(path), path);
+    }
+
+    /// <summary>Parses the text of a <c>config.json</c>; <paramref name="source"/> names it in errors.</summary>
+    public static ModelConfig Parse(string json, string source)
+    {
+        JsonElement root;
+        try
+        {
+            using var doc = JsonDocument.Parse(json);
+            root = doc.RootElement.Clone();
+        }
+        catch (JsonException e)
+        {
+            throw new ModelFormatException(source, $"is not valid JSON ({e.Message}); expected a Hugging Face config.json.", inner: e);
+        }
+        if (root.ValueKind != JsonValueKind.Object)
+            throw new ModelFormatException(source, "must hold a JSON object.");
+
+        var reader = new JsonFields(root, source);
+        var architecture = ReadArchitecture(reader, source);
+        int hidden = reader.PositiveInt("hidden_size");
+        int heads = reader.PositiveInt("num_attention_heads");
+        int kvHeads = reader.OptionalPositiveInt("num_key_value_heads") ?? heads;
+        int? headDimField = reader.OptionalPositiveInt("head_dim");
+        if (headDimField is null && hidden % heads != 0)
+            throw new ModelFormatException(source, $"hidden_size {hidden} is not divisible by num_attention_heads {heads}, and no head_dim is given.");
+        int headDim = headDimField ?? hidden / heads;
+        if (heads % kvHeads != 0)
+            throw new ModelFormatException(source, $"num_attention_heads {heads} is not a multiple of num_key_value_heads {kvHeads}.");
+        if (headDim % 2 != 0)
+            throw new ModelFormatException(source, $"head_dim {headDim} must be even for rotary embeddings.");
+        string act = reader.OptionalString("hidden_act") ?? "silu";
+        if (act != "silu")
+            throw new ModelFormatException(source, $"hidden_act '{act}' is not supported; the engine implements SwiGLU with 'silu'.");
+        if (root.TryGetProperty("rope_scaling", out var scaling) && scaling.ValueKind == JsonValueKind.Object)
+        {
+            string kind = scaling.TryGetProperty("rope_type", out var rt) ? rt.GetString() ?? "" :
+                scaling.TryGetProperty("type", out var t) ? t.GetString() ?? "" : "";
+            if (kind != "default")
+                throw new ModelFormatException(source, $"rope_scaling of type '{kind}' is not supported yet; only plain RoPE is.");
+        }
+
+        return new ModelConfig
+        {
+            Architecture = architecture,
+            HiddenSize = hidden,
+            NumLayers = reader.PositiveInt("num_hidden_layers"),
+            NumHeads = heads,
+            NumKvHeads = kvHeads,
+            HeadDim = headDim,
+            IntermediateSize = reader.PositiveInt("intermediate_size"),
+            VocabSize = reader.PositiveInt("vocab_size"),
+            MaxPositionEmbeddings = reader.OptionalPositiveInt("max_position_embeddings") ?? 4096,
+            RopeTheta = reader.OptionalDouble("rope_theta") ?? 10000.0,
+            RmsNormEps = (float)(reader.OptionalDouble("rms_norm_eps") ?? 1e-6),
+            TieWordEmbeddings = reader.OptionalBool("tie_word_embeddings") ?? false,
+            AttentionBias = architecture == Architecture.Qwen2 || (reader.OptionalBool("attention_bias") ?? false),
+            EosTokenIds = reader.IntOrIntList("eos_token_id"),
+            BosTokenId = reader.OptionalInt("bos_token_id"),
+        };
+    }
+
+    private static Architecture ReadArchitecture(JsonFields reader, string source)
+    {
+        var names = reader.StringList("architectures");
+        string? modelType = reader.OptionalString("model_type");
+        foreach (var name in names)
+        {
+            switch (name)
+            {
+                case "LlamaForCausalLM": return Architecture.Llama;
+                case "Qwen2ForCausalLM": return Architecture.Qwen2;
+                case "Qwen3ForCausalLM": return Architecture.Qwen3;
+            }
+        }
+        switch (modelType)
+        {
+            case "llama" when names.Count == 0: return Architecture.Llama;
+            case "qwen2" when names.Count == 0: return Architecture.Qwen2;
+            case "qwen3" when names.Count == 0: return Architecture.Qwen3;
+        }
+        string named = names.Count > 0 ? string.Join(", ", names) : $"model_type '{modelType}'";
+        throw new ModelFormatException(source,
+            $"architecture {named} is not supported; supported: LlamaForCausalLM, Qwen2ForCausalLM, Qwen3ForCausalLM.");
+    }
+
+    /// <summary>Writes this configuration as a Hugging Face <c>config.json</c> text.</summary>
+    public string ToJson()
+    {
+        var (archName, modelType) = Architecture switch
+        {
+            Architecture.Qwen2 => ("Qwen2ForCausalLM", "qwen2"),
+            Architecture.Qwen3 => ("Qwen3ForCausalLM", "qwen3"),
+            _ => ("LlamaForCausalLM", "llama"),
+        };
+        var map = new Dictionary<string, object?>
+        {
+            ["architectures"] = new[] { archName },
+            ["model_type"] = modelType,
+            ["hidden_size"] = HiddenSize,
+            ["intermediate_size"] = IntermediateSize,
+            ["num_hidden_layers"] = NumLayers,
+            ["num_attention_heads"] = NumHeads,
+            ["num_key_value_heads"] = NumKvHeads,
+            ["head_dim"] = HeadDim,
+            ["vocab_size"] = VocabSize,
+            ["max_position_embeddings"] = MaxPositionEmbeddings,
+            ["rms_norm_eps"] = RmsNormEps,
+            ["rope_theta"] = RopeTheta,
+            ["hidden_act"] = "silu",
+            ["tie_word_embeddings"] = TieWordEmbeddings,
+            ["attention_bias"] = AttentionBias,
+            ["bos_token_id"] = BosTokenId,
+            ["eos_token_id"] = EosTokenIds.Count == 1 ? EosTokenIds[0] : EosTokenIds,
+            ["torch_dtype"] = "bfloat16",
+        };
+        return JsonSerializer.Serialize(map, new JsonSerializerOptions { WriteIndented = true });
+    }
+}
