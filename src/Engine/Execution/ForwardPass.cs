@@ -32,7 +32,7 @@ public sealed class ForwardPass : IDisposable
 
     /// <summary>
     /// Runs one step: writes the rows' keys and values into their tails, commits the tokens, and returns each row's
-    /// logits: [vocab] for the last token, or [tokens × vocab] when the row asks for all of them.
+    /// logits: [vocab] for the last token, [tokens × vocab] when the row asks for all of them, empty when it asks for none.
     /// </summary>
     /// <exception cref="KvCacheExhaustedException">The page pool cannot hold the new tokens; no row was changed.</exception>
     /// <exception cref="InvalidRequestException">A token id is outside the vocabulary, or a row has no tokens.</exception>
@@ -153,7 +153,7 @@ public sealed class ForwardPass : IDisposable
             if (row.AllLogits)
                 for (int i = 0; i < n; i++)
                     selected.Add(at + i);
-            else
+            else if (!row.SkipLogits)
                 selected.Add(at + n - 1);
             at += n;
         }
@@ -167,7 +167,7 @@ public sealed class ForwardPass : IDisposable
         int k = 0;
         for (int r = 0; r < rows.Count; r++)
         {
-            int n = rows[r].AllLogits ? rows[r].Tokens.Length : 1;
+            int n = rows[r].AllLogits ? rows[r].Tokens.Length : rows[r].SkipLogits ? 0 : 1;
             result[r] = logits.AsSpan(k * c.VocabSize, n * c.VocabSize).ToArray();
             k += n;
         }

@@ -1,0 +1,275 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using Reasoning.Engine.Errors;
+using Reasoning.Engine.Execution;
+using Reasoning.Engine.Kernels;
+using Reasoning.Engine.Kv;
+using Reasoning.Engine.Models;
+using Reasoning.Engine.Sampling;
+
+namespace Reasoning.Engine.Generation;
+
+/// <summary>
+/// Owns a model, its KV page pool and one loop thread. Callers on any thread create <see cref="EngineSequence"/>s and
+/// submit work; each step the loop takes every ready sequence (continuous batching) under a token budget — decode
+/// rows first, then prompt chunks — runs one batched forward pass, samples each row from its own random stream and
+/// streams the tokens back through channels.
+/// </summary>
+public sealed class InferenceEngine : IDisposable
+{
+    private readonly ForwardPass _pass;
+    private readonly ThreadTeam _team;
+    private readonly Channel<GenerationJob> _incoming = Channel.CreateUnbounded<GenerationJob>();
+    private readonly List<GenerationJob> _active = [];
+    private readonly Thread _loop;
+    private readonly CancellationTokenSource _stop = new();
+    private long _steps;
+
+    internal readonly Lock KvLock = new();
+
+    /// <summary>The model.</summary>
+    public TransformerModel Model { get; }
+    /// <summary>The KV page pool.</summary>
+    public PagePool Pool { get; }
+    /// <summary>The settings.</summary>
+    public EngineOptions Options { get; }
+    /// <summary>Forward steps run so far.</summary>
+    public long Steps => Interlocked.Read(ref _steps);
+
+    /// <summary>Starts an engine over <paramref name="model"/> (which stays owned by the caller).</summary>
+    public InferenceEngine(TransformerModel model, EngineOptions? options = null)
+    {
+        Model = model;
+        Options = options ?? new EngineOptions();
+        _team = new ThreadTeam(Options.Threads);
+        _pass = new ForwardPass(model, _team);
+        Pool = PagePool.WithMemory(model.Config, Options.KvMemoryBytes, Options.PageSize);
+        _loop = new Thread(Loop) { IsBackground = true, Name = "reasoning-engine-loop" };
+        _loop.Start();
+    }
+
+    /// <summary>A new, empty sequence whose first token sits at <paramref name="startPosition"/>.</summary>
+    public EngineSequence CreateSequence(int startPosition = 0)
+    {
+        lock (KvLock)
+            return new EngineSequence(this, new KvSequence(Pool, startPosition));
+    }
+
+    /// <summary>A new sequence holding <paramref name="tokens"/> (not computed until it is fed or generates).</summary>
+    public EngineSequence CreateSequence(IEnumerable<int> tokens)
+    {
+        var s = CreateSequence();
+        s.Append(tokens);
+        return s;
+    }
+
+    internal GenerationJob Submit(EngineSequence sequence, bool sample, SamplingOptions options, Func<int, bool>? stop, CancellationToken ct)
+    {
+        options.Validate(Model.Config.VocabSize);
+        int context = Model.Config.MaxPositionEmbeddings;
+        lock (KvLock)
+        {
+            sequence.ThrowIfUnusable();
+            if (sequence.History.Count > context)
+                throw new InvalidRequestException($"the prompt holds {sequence.History.Count} tokens but the model's context window is {context}; shorten the prompt.");
+            long neededPages = (sequence.History.Count + (long)Options.PageSize - 1) / Options.PageSize;
+            if (neededPages > Pool.PageCount)
+                throw new KvCacheExhaustedException($"the sequence needs {neededPages} KV pages but the pool has only {Pool.PageCount}; give the engine more KV memory.");
+            foreach (int t in sequence.History)
+                if ((uint)t >= (uint)Model.Config.VocabSize)
+                    throw new InvalidRequestException($"token id {t} is outside the vocabulary [0, {Model.Config.VocabSize}).");
+            if (sample && sequence.FedCount == sequence.History.Count)
+            {
+                if (sequence.History.Count == 0)
+                    throw new InvalidRequestException("there is nothing to generate from: the prompt is empty. Give at least one token.");
+                // Everything is computed already: re-feed the last token to get the logits that follow it.
+                sequence.FedCount--;
+                sequence.Kv.Truncate(sequence.FedCount);
+            }
+            sequence.Busy = true;
+            var job = new GenerationJob
+            {
+                Sequence = sequence,
+                Input = [.. sequence.History.Skip(sequence.FedCount)],
+                Sample = sample,
+                Options = options,
+                MaxTokens = Math.Min(options.MaxTokens, context - sequence.History.Count),
+                StopCondition = stop,
+                Cancellation = ct,
+                Random = new RandomStream(options.Seed),
+            };
+            if (!_incoming.Writer.TryWrite(job))
+            {
+                sequence.Busy = false;
+                throw new ObjectDisposedException(nameof(InferenceEngine));
+            }
+            return job;
+        }
+    }
+
+    internal void Wake() => _incoming.Writer.TryWrite(Nudge);
+
+    private static readonly GenerationJob Nudge = new()
+    {
+        Sequence = null!, Input = [], Sample = false, Options = new SamplingOptions(), MaxTokens = 0,
+    };
+
+    private void Loop()
+    {
+        var reader = _incoming.Reader;
+        while (!_stop.IsCancellationRequested)
+        {
+            while (reader.TryRead(out var job))
+                if (!ReferenceEquals(job, Nudge))
+                    _active.Add(job);
+            if (_active.Count == 0)
+            {
+                try
+                {
+                    if (!reader.WaitToReadAsync(_stop.Token).AsTask().GetAwaiter().GetResult())
+                        break;
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+                continue;
+            }
+            RunStep();
+        }
+        foreach (var job in _active)
+            Finish(job, null, new ObjectDisposedException(nameof(InferenceEngine), "the engine was disposed while this generation ran."));
+        _active.Clear();
+    }
+
+    private void RunStep()
+    {
+        var rows = new List<BatchRow>();
+        var jobs = new List<GenerationJob>();
+        lock (KvLock)
+        {
+            for (int i = _active.Count - 1; i >= 0; i--)
+            {
+                var job = _active[i];
+                if (job.CancelRequested || job.Cancellation.IsCancellationRequested || job.Sequence.Disposed)
+                {
+                    _active.RemoveAt(i);
+                    Finish(job, null, job.Cancellation.IsCancellationRequested ? new OperationCanceledException(job.Cancellation) : null);
+                }
+                else if (job.Remaining == 0)
+                {
+                    _active.RemoveAt(i);
+                    Finish(job, null, null);
+                }
+            }
+            if (_active.Count == 0)
+                return;
+            int budget = Options.MaxStepTokens;
+            foreach (var job in _active.OrderBy(j => j.Remaining > 1 ? 1 : 0))
+            {
+                int n = Math.Min(job.Remaining, Math.Min(Options.PrefillChunk, budget));
+                if (n == 0)
+                    continue;
+                try
+                {
+                    job.Sequence.Kv.Reserve(n);
+                }
+                catch (KvCacheExhaustedException)
+                {
+                    continue;   // waits for pages; handled below if nothing at all can run
+                }
+                bool last = n == job.Remaining;
+                rows.Add(new BatchRow(job.Sequence.Kv, job.Input.GetRange(job.Fed, n).ToArray(), SkipLogits: !(last && job.Sample)));
+                jobs.Add(job);
+                budget -= n;
+            }
+            if (rows.Count == 0)
+            {
+                // Nothing fits: the pages are held by sequences that are not running. Fail the newest job rather than wait forever.
+                var victim = _active[^1];
+                _active.RemoveAt(_active.Count - 1);
+                Finish(victim, null, new KvCacheExhaustedException(
+                    $"the KV cache is full ({Pool.PageCount} pages of {Pool.PageSize} tokens, {Pool.FreeCount} free) and no running sequence can advance; dispose idle sequences or give the engine more KV memory."));
+                return;
+            }
+            float[][] logits;
+            try
+            {
+                logits = _pass.Step(rows);
+            }
+            catch (Exception e)
+            {
+                foreach (var job in jobs)
+                {
+                    _active.Remove(job);
+                    Finish(job, null, e);
+                }
+                return;
+            }
+            Interlocked.Increment(ref _steps);
+            for (int r = 0; r < rows.Count; r++)
+                Advance(jobs[r], rows[r].Tokens.Length, logits[r]);
+        }
+    }
+
+    private void Advance(GenerationJob job, int fed, float[] logits)
+    {
+        job.Fed += fed;
+        job.Sequence.FedCount += fed;
+        if (job.Remaining > 0 || !job.Sample)
+            return;
+        if (job.MaxTokens <= 0)
+        {
+            _active.Remove(job);
+            Finish(job, null, null);
+            return;
+        }
+        var sampled = Sampler.Sample(logits, job.Options, job.Random);
+        if (job.Generated == 0)
+            job.FirstTokenTicks = Stopwatch.GetTimestamp();
+        job.Generated++;
+        FinishReason? finish = null;
+        if (job.Options.StopTokenIds.Contains(sampled.Id) || (job.StopCondition?.Invoke(sampled.Id) ?? false))
+            finish = FinishReason.Stop;
+        else if (job.Generated >= job.MaxTokens)
+            finish = FinishReason.Length;
+        job.Input.Add(sampled.Id);
+        job.Sequence.History.Add(sampled.Id);
+        job.Output.Writer.TryWrite(new GeneratedToken(sampled.Id, sampled.Logprob, sampled.TopLogprobs, finish));
+        if (finish is not null)
+        {
+            _active.Remove(job);
+            Finish(job, finish, null);
+        }
+    }
+
+    private void Finish(GenerationJob job, FinishReason? reason, Exception? error)
+    {
+        var seq = job.Sequence;
+        lock (KvLock)
+        {
+            seq.Busy = false;
+            if (seq.Disposed)
+                seq.Kv.Dispose();
+        }
+        if (error is null)
+            job.Output.Writer.TryComplete();
+        else
+            job.Output.Writer.TryComplete(error);
+        job.Done.TrySetResult();
+    }
+
+    /// <summary>Stops the loop, fails running generations and frees the KV memory.</summary>
+    public void Dispose()
+    {
+        if (_stop.IsCancellationRequested)
+            return;
+        _stop.Cancel();
+        _incoming.Writer.TryComplete();
+        _loop.Join();
+        _pass.Dispose();
+        _team.Dispose();
+        Pool.Dispose();
+        _stop.Dispose();
+    }
+}

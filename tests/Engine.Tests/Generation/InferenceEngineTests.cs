@@ -1,0 +1,161 @@
+using FluentAssertions;
+using Reasoning.Engine.Errors;
+using Reasoning.Engine.Generation;
+using Reasoning.Engine.Kv;
+using Reasoning.Engine.Sampling;
+using Reasoning.Engine.Tests.Support;
+using Xunit;
+
+namespace Reasoning.Engine.Tests.Generation;
+
+public sealed class InferenceEngineTests
+{
+    private static readonly SamplingOptions Greedy16 = new() { MaxTokens = 16 };
+
+    [Theory]
+    [InlineData("tiny-llama")]
+    [InlineData("tiny-qwen2")]
+    [InlineData("tiny-qwen3")]
+    public async Task Greedy_generation_reproduces_the_reference_continuations(string fixture)
+    {
+        var reference = ReferenceFile.Load(RepoPaths.FixtureModel(fixture));
+        using var engine = new InferenceEngine(Fixtures.Model(fixture), new EngineOptions { KvMemoryBytes = 8 << 20, PrefillChunk = 7 });
+        foreach (var prompt in reference.Prompts)
+        {
+            using var seq = engine.CreateSequence();
+            var result = await seq.GenerateToEndAsync(prompt.Ids, Greedy16);
+            result.Tokens.Select(t => t.Id).Should().Equal(prompt.GreedyIds);
+            result.Finish.Should().Be(FinishReason.Length);
+        }
+    }
+
+    [Fact]
+    public async Task Seeded_sampling_gives_the_same_tokens_batched_or_alone()
+    {
+        using var engine = new InferenceEngine(Fixtures.Model("tiny-qwen3"), new EngineOptions { KvMemoryBytes = 16 << 20 });
+        var options = new SamplingOptions { Temperature = 0.9f, TopK = 50, TopP = 0.95f, MinP = 0.01f, MaxTokens = 24, Seed = 7 };
+        var prompt = Fixtures.RandomTokens(5, 11);
+
+        using var lone = engine.CreateSequence();
+        var alone = (await lone.GenerateToEndAsync(prompt, options)).Tokens.Select(t => t.Id).ToList();
+
+        var others = Enumerable.Range(0, 15).Select(_ => engine.CreateSequence()).ToList();
+        var noise = others.Select((s, i) => s.GenerateToEndAsync(Fixtures.RandomTokens(50 + i, 3 + i), options with { Seed = (ulong)i + 100 })).ToList();
+        using var target = engine.CreateSequence();
+        var batched = await target.GenerateToEndAsync(prompt, options);
+        await Task.WhenAll(noise);
+        others.ForEach(s => s.Dispose());
+
+        batched.Tokens.Select(t => t.Id).Should().Equal(alone);
+        alone.Distinct().Count().Should().BeGreaterThan(3, "sampling at temperature 0.9 should not be degenerate");
+    }
+
+    [Fact]
+    public async Task Forked_children_share_the_prefix_pages_and_continue_like_the_parent()
+    {
+        using var engine = new InferenceEngine(Fixtures.Model("tiny-llama"), new EngineOptions { KvMemoryBytes = 16 << 20 });
+        var prompt = Fixtures.RandomTokens(9, 64);
+        using var parent = engine.CreateSequence(prompt);
+        await parent.PrefillAsync();
+        int free = engine.Pool.FreeCount;
+
+        var children = Enumerable.Range(0, 8).Select(_ => parent.Fork()).ToList();
+        engine.Pool.FreeCount.Should().Be(free, "a fork allocates no page for the prefix");
+
+        var expected = (await parent.GenerateToEndAsync([], Greedy16)).Tokens.Select(t => t.Id).ToList();
+        var results = await Task.WhenAll(children.Select(c => c.GenerateToEndAsync([], Greedy16)));
+        foreach (var r in results)
+            r.Tokens.Select(t => t.Id).Should().Equal(expected);
+        children.ForEach(c => c.Dispose());
+    }
+
+    [Fact]
+    public async Task Sixty_four_concurrent_callers_each_get_their_sequential_result()
+    {
+        using var engine = new InferenceEngine(Fixtures.Model("tiny-qwen2"), new EngineOptions { KvMemoryBytes = 32 << 20 });
+        var prompts = Enumerable.Range(0, 64).Select(i => Fixtures.RandomTokens(1000 + i, 2 + i % 17)).ToList();
+        var options = Enumerable.Range(0, 64).Select(i => new SamplingOptions { Temperature = i % 2 == 0 ? 0 : 0.8f, Seed = (ulong)i, MaxTokens = 5 + i % 7 }).ToList();
+
+        var sequential = new List<List<int>>();
+        for (int i = 0; i < 64; i++)
+        {
+            using var seq = engine.CreateSequence();
+            sequential.Add((await seq.GenerateToEndAsync(prompts[i], options[i])).Tokens.Select(t => t.Id).ToList());
+        }
+
+        var concurrent = await Task.WhenAll(Enumerable.Range(0, 64).Select(i => Task.Run(async () =>
+        {
+            using var seq = engine.CreateSequence();
+            return (await seq.GenerateToEndAsync(prompts[i], options[i])).Tokens.Select(t => t.Id).ToList();
+        })));
+
+        for (int i = 0; i < 64; i++)
+            concurrent[i].Should().Equal(sequential[i], $"request {i}");
+        engine.Pool.FreeCount.Should().Be(engine.Pool.PageCount);
+    }
+
+    [Fact]
+    public async Task No_pages_leak_after_a_thousand_random_runs_with_cancellations_and_errors()
+    {
+        using var engine = new InferenceEngine(Fixtures.Model("tiny-qwen3"), new EngineOptions { KvMemoryBytes = 1 << 20, PageSize = 4 });
+        int start = engine.Pool.FreeCount;
+        var random = new Random(123);
+        for (int run = 0; run < 1000; run++)
+        {
+            var seq = engine.CreateSequence(Fixtures.RandomTokens(run, 1 + random.Next(12)));
+            var forks = new List<EngineSequence>();
+            try
+            {
+                using var cts = new CancellationTokenSource();
+                int action = random.Next(5);
+                if (action == 0)
+                    cts.Cancel();
+                var options = new SamplingOptions { MaxTokens = random.Next(1, 6), Temperature = 0.7f, Seed = (ulong)run };
+                if (action == 1)
+                    options = options with { TopP = 2f };   // invalid: a typed error
+                if (action == 2)
+                    seq.Append([99999]);                     // a token outside the vocabulary: a typed error
+                await foreach (var token in seq.GenerateAsync([], options, cancellationToken: cts.Token))
+                {
+                    if (random.Next(3) == 0)
+                        cts.Cancel();
+                }
+                forks.Add(seq.Fork());
+                if (random.Next(2) == 0)
+                    seq.Truncate(random.Next(seq.Length + 1));
+                await forks[0].GenerateToEndAsync([1, 2], options with { MaxTokens = 2 });
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            catch (ReasoningException)
+            {
+            }
+            finally
+            {
+                forks.ForEach(f => f.Dispose());
+                seq.Dispose();
+            }
+        }
+        engine.Pool.FreeCount.Should().Be(start);
+    }
+
+    [Fact]
+    public async Task A_prompt_longer_than_the_context_window_is_a_typed_error()
+    {
+        using var engine = new InferenceEngine(Fixtures.Model("tiny-llama"), new EngineOptions { KvMemoryBytes = 8 << 20 });
+        using var seq = engine.CreateSequence(Enumerable.Repeat(5, engine.Model.Config.MaxPositionEmbeddings + 1));
+        var act = async () => await seq.GenerateToEndAsync([], Greedy16);
+        await act.Should().ThrowAsync<InvalidRequestException>().WithMessage("*context window*");
+    }
+
+    [Fact]
+    public async Task A_sequence_that_can_never_fit_the_pool_fails_with_a_typed_error()
+    {
+        using var engine = new InferenceEngine(Fixtures.Model("tiny-llama"), new EngineOptions { KvMemoryBytes = 64 * 1024, PageSize = 4 });
+        using var seq = engine.CreateSequence(Fixtures.RandomTokens(1, engine.Pool.PageCount * 4 + 1));
+        var act = async () => await seq.GenerateToEndAsync([], Greedy16);
+        await act.Should().ThrowAsync<KvCacheExhaustedException>();
+        engine.Pool.FreeCount.Should().Be(engine.Pool.PageCount);
+    }
+}

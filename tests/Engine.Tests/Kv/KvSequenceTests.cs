@@ -1,0 +1,75 @@
+using FluentAssertions;
+using Reasoning.Engine.Kv;
+using Reasoning.Engine.Tests.Support;
+using Xunit;
+
+namespace Reasoning.Engine.Tests.Kv;
+
+public sealed class KvSequenceTests
+{
+    private static PagePool NewPool(int pages = 32, int pageSize = 4) => new(Fixtures.Model("tiny-llama").Config, pages, pageSize);
+
+    [Fact]
+    public void Fork_shares_pages_without_copying()
+    {
+        using var pool = NewPool();
+        using var parent = new KvSequence(pool);
+        parent.Reserve(16);
+        parent.Commit(16);
+        int free = pool.FreeCount;
+
+        var children = Enumerable.Range(0, 8).Select(_ => parent.Fork()).ToList();
+
+        pool.FreeCount.Should().Be(free, "forking copies the span list, not the KV");
+        parent.Tail.PageIds.Should().OnlyContain(p => pool.RefCount(p) == 9);
+        children.ForEach(c => c.Dispose());
+        parent.Tail.PageIds.Should().OnlyContain(p => pool.RefCount(p) == 1);
+    }
+
+    [Fact]
+    public void Writing_into_a_shared_partial_page_copies_it_first()
+    {
+        using var pool = NewPool();
+        using var parent = new KvSequence(pool);
+        parent.Reserve(6);
+        pool.Head(parent.Tail.PageIds[1], 0, false, 0)[0] = 42f;
+        parent.Commit(6);
+        using var child = parent.Fork();
+
+        child.Reserve(1);
+
+        child.Tail.PageIds[0].Should().Be(parent.Tail.PageIds[0], "full pages stay shared");
+        child.Tail.PageIds[1].Should().NotBe(parent.Tail.PageIds[1], "the partial page is copied before the child writes");
+        pool.Head(child.Tail.PageIds[1], 0, false, 0)[0].Should().Be(42f, "the copy holds the parent's tokens");
+    }
+
+    [Fact]
+    public void Truncate_and_remove_release_pages()
+    {
+        using var pool = NewPool();
+        var seq = new KvSequence(pool);
+        seq.Reserve(10);
+        seq.Commit(10);
+        seq.StartSpan(100);
+        seq.Reserve(5);
+        seq.Commit(5);
+        seq.Length.Should().Be(15);
+
+        seq.Remove(0);
+        seq.Length.Should().Be(5);
+        seq.Truncate(2);
+        seq.Length.Should().Be(2);
+        pool.FreeCount.Should().Be(pool.PageCount - 1);
+        seq.Dispose();
+        pool.FreeCount.Should().Be(pool.PageCount);
+    }
+
+    [Fact]
+    public void An_exhausted_pool_raises_a_typed_error_that_says_what_to_do()
+    {
+        using var pool = NewPool(pages: 2, pageSize: 4);
+        using var seq = new KvSequence(pool);
+        var act = () => seq.Reserve(9);
+        act.Should().Throw<KvCacheExhaustedException>().WithMessage("*KV cache is full*more KV memory*");
+    }
+}
