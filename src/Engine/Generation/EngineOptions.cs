@@ -11,6 +11,11 @@ public sealed record EngineOptions
     public int MaxStepTokens { get; init; } = 512;
     /// <summary>Most prompt tokens of one sequence fed in one step, so long prompts do not starve decoding rows.</summary>
     public int PrefillChunk { get; init; } = 256;
+    /// <summary>
+    /// How long a sequence that cannot get KV pages (they are held by idle sequences) waits for some to be released
+    /// before it fails with a typed error.
+    /// </summary>
+    public TimeSpan StallTimeout { get; init; } = TimeSpan.FromSeconds(10);
     /// <summary>Compute threads (0: one per core).</summary>
     public int Threads { get; init; }
 }

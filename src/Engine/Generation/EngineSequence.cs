@@ -60,6 +60,7 @@ public sealed class EngineSequence : IDisposable
                 FedCount = length;
             }
         }
+        _engine.Wake();
     }
 
     /// <summary>Appends tokens to the context without computing them yet (the next feed or generation does).</summary>
@@ -149,6 +150,7 @@ public sealed class EngineSequence : IDisposable
             if (!Busy)
                 Kv.Dispose();
         }
+        _engine.Wake();
     }
 
     internal bool Disposed => _disposed;

@@ -24,6 +24,8 @@ public sealed class InferenceEngine : IDisposable
     private readonly Thread _loop;
     private readonly CancellationTokenSource _stop = new();
     private long _steps;
+    private long _preemptions;
+    private long _stallSince;
 
     internal readonly Lock KvLock = new();
 
@@ -33,6 +35,8 @@ public sealed class InferenceEngine : IDisposable
     public PagePool Pool { get; }
     /// <summary>The settings.</summary>
     public EngineOptions Options { get; }
+    /// <summary>Jobs preempted (pages released, recomputed later) because the KV cache was full.</summary>
+    public long Preemptions => Interlocked.Read(ref _preemptions);
     /// <summary>Forward steps run so far.</summary>
     public long Steps => Interlocked.Read(ref _steps);
 
@@ -144,6 +148,25 @@ public sealed class InferenceEngine : IDisposable
 
     private void RunStep()
     {
+        TimeSpan stallWait = TimeSpan.Zero;
+        RunStepLocked(ref stallWait);
+        if (stallWait > TimeSpan.Zero)
+        {
+            // Wait outside the lock for a sequence to release pages (Dispose and Truncate nudge the loop) or new work.
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+            timeout.CancelAfter(stallWait);
+            try
+            {
+                _incoming.Reader.WaitToReadAsync(timeout.Token).AsTask().GetAwaiter().GetResult();
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+    }
+
+    private void RunStepLocked(ref TimeSpan stallWait)
+    {
         var rows = new List<BatchRow>();
         var jobs = new List<GenerationJob>();
         lock (KvLock)
@@ -185,13 +208,10 @@ public sealed class InferenceEngine : IDisposable
             }
             if (rows.Count == 0)
             {
-                // Nothing fits: the pages are held by sequences that are not running. Fail the newest job rather than wait forever.
-                var victim = _active[^1];
-                _active.RemoveAt(_active.Count - 1);
-                Finish(victim, null, new KvCacheExhaustedException(
-                    $"the KV cache is full ({Pool.PageCount} pages of {Pool.PageSize} tokens, {Pool.FreeCount} free) and no running sequence can advance; dispose idle sequences or give the engine more KV memory."));
+                stallWait = ResolveStall();
                 return;
             }
+            _stallSince = 0;
             float[][] logits;
             try
             {
@@ -210,6 +230,41 @@ public sealed class InferenceEngine : IDisposable
             for (int r = 0; r < rows.Count; r++)
                 Advance(jobs[r], rows[r].Tokens.Length, logits[r]);
         }
+    }
+
+    /// <summary>
+    /// No running sequence could get a page. Preempt the newest job (release its pages; it is recomputed from its
+    /// tokens later, exactly, since results do not depend on the batch) while others can use the room; when a job is
+    /// alone and still cannot advance, the pages are held by idle sequences and it fails with a typed error.
+    /// </summary>
+    private TimeSpan ResolveStall()
+    {
+        var victim = _active[^1];
+        var kv = victim.Sequence.Kv;
+        bool canPreempt = _active.Count > 1 && kv.Spans.Count == 1 && kv.Tail.StoredStart == 0 && kv.Tail.LogicalStart == 0;
+        if (!canPreempt)
+        {
+            long now = Stopwatch.GetTimestamp();
+            if (_stallSince == 0)
+                _stallSince = now;
+            var waited = Stopwatch.GetElapsedTime(_stallSince, now);
+            if (waited < Options.StallTimeout)
+                return Options.StallTimeout - waited;
+            _stallSince = 0;
+            _active.RemoveAt(_active.Count - 1);
+            Finish(victim, null, new KvCacheExhaustedException(
+                $"the KV cache is full ({Pool.PageCount} pages of {Pool.PageSize} tokens, {Pool.FreeCount} free) and no running sequence could advance for {Options.StallTimeout.TotalSeconds:0.#} s; dispose idle sequences or give the engine more KV memory."));
+            return TimeSpan.Zero;
+        }
+        _active.RemoveAt(_active.Count - 1);
+        kv.Truncate(0);
+        victim.Sequence.FedCount = 0;
+        victim.Input.Clear();
+        victim.Input.AddRange(victim.Sequence.History);
+        victim.Fed = 0;
+        Interlocked.Increment(ref _preemptions);
+        _active.Insert(0, victim);   // oldest position: it is resumed as soon as pages free up
+        return TimeSpan.Zero;
     }
 
     private void Advance(GenerationJob job, int fed, float[] logits)

@@ -141,6 +141,35 @@ public sealed class InferenceEngineTests
     }
 
     [Fact]
+    public async Task When_the_pool_runs_out_sequences_are_preempted_and_recomputed_exactly()
+    {
+        var model = Fixtures.Model("tiny-qwen3");
+        long pageBytes = 4L * model.Config.NumLayers * 2 * model.Config.KvWidth * sizeof(float);
+        using var engine = new InferenceEngine(model, new EngineOptions { KvMemoryBytes = 24 * pageBytes, PageSize = 4 });
+        engine.Pool.PageCount.Should().Be(24);
+        var prompts = Enumerable.Range(0, 3).Select(i => Fixtures.RandomTokens(300 + i, 20)).ToList();
+        var options = new SamplingOptions { MaxTokens = 20, Temperature = 0.8f, Seed = 3 };
+
+        var alone = new List<List<int>>();
+        foreach (var prompt in prompts)
+        {
+            using var seq = engine.CreateSequence(prompt);
+            alone.Add((await seq.GenerateToEndAsync([], options)).Tokens.Select(t => t.Id).ToList());
+        }
+
+        var together = await Task.WhenAll(prompts.Select(prompt => Task.Run(async () =>
+        {
+            using var seq = engine.CreateSequence(prompt);
+            return (await seq.GenerateToEndAsync([], options)).Tokens.Select(t => t.Id).ToList();
+        })));
+
+        for (int i = 0; i < prompts.Count; i++)
+            together[i].Should().Equal(alone[i]);
+        engine.Preemptions.Should().BeGreaterThan(0, "3 × 40 tokens do not fit in 24 pages of 4");
+        engine.Pool.FreeCount.Should().Be(engine.Pool.PageCount);
+    }
+
+    [Fact]
     public async Task A_prompt_longer_than_the_context_window_is_a_typed_error()
     {
         using var engine = new InferenceEngine(Fixtures.Model("tiny-llama"), new EngineOptions { KvMemoryBytes = 8 << 20 });

@@ -1,0 +1,194 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Text.Json;
+using Reasoning.Engine.Generation;
+using Reasoning.Engine.Models;
+using Reasoning.Engine.Sampling;
+
+namespace Reasoning.Cli.Commands.Bench;
+
+/// <summary><c>reason bench decode|prefill|batch|fork</c>: engine throughput on a model or a random model of a named shape.</summary>
+internal static class BenchCommand
+{
+    private sealed record Common(Option<string?> Model, Option<string?> Shape, Option<int> Runs, Option<bool> Json, Option<int> Threads);
+
+    public static Command Create()
+    {
+        var bench = new Command("bench", "Measure engine throughput (median of several runs).");
+        bench.Subcommands.Add(Decode());
+        bench.Subcommands.Add(Prefill());
+        bench.Subcommands.Add(Batch());
+        bench.Subcommands.Add(Fork());
+        return bench;
+    }
+
+    private static Common AddCommon(Command command)
+    {
+        var common = new Common(
+            new Option<string?>("--model") { Description = "Hugging Face model folder." },
+            new Option<string?>("--shape") { Description = "Random-weight bf16 model of a named shape (e.g. qwen2.5-0.5b), written to a temp folder once." },
+            new Option<int>("--runs") { Description = "Repetitions; the median is reported.", DefaultValueFactory = _ => 3 },
+            new Option<bool>("--json") { Description = "Print one JSON object." },
+            new Option<int>("--threads") { Description = "Compute threads (0: one per core).", DefaultValueFactory = _ => 0 });
+        command.Options.Add(common.Model);
+        command.Options.Add(common.Shape);
+        command.Options.Add(common.Runs);
+        command.Options.Add(common.Json);
+        command.Options.Add(common.Threads);
+        return common;
+    }
+
+    private static Command Decode()
+    {
+        var cmd = new Command("decode", "Batch-1 decode tokens/s after a prompt.");
+        var c = AddCommon(cmd);
+        var prompt = new Option<int>("--prompt-tokens") { DefaultValueFactory = _ => 16, Description = "Prompt length." };
+        var tokens = new Option<int>("--tokens") { DefaultValueFactory = _ => 64, Description = "Tokens to generate per run." };
+        cmd.Options.Add(prompt);
+        cmd.Options.Add(tokens);
+        cmd.SetAction(p => Run(p, c, (engine, runs) =>
+        {
+            var rates = new List<double>();
+            for (int r = 0; r < runs + 1; r++)
+            {
+                using var seq = engine.CreateSequence(PromptTokens(p.GetValue(prompt), engine.Model.Config.VocabSize, r));
+                var result = seq.GenerateToEndAsync([], new SamplingOptions { MaxTokens = p.GetValue(tokens) }).GetAwaiter().GetResult();
+                if (r > 0)   // the first run warms up the JIT and the caches
+                    rates.Add((result.Tokens.Count - 1) / (result.DecodeMilliseconds / 1000));
+            }
+            return new Dictionary<string, object> { ["prompt_tokens"] = p.GetValue(prompt), ["tokens"] = p.GetValue(tokens), ["decode_tokens_per_s"] = BenchStats.Median(rates), ["runs"] = rates };
+        }));
+        return cmd;
+    }
+
+    private static Command Prefill()
+    {
+        var cmd = new Command("prefill", "Prompt processing tokens/s.");
+        var c = AddCommon(cmd);
+        var prompt = new Option<int>("--prompt-tokens") { DefaultValueFactory = _ => 512, Description = "Prompt length." };
+        cmd.Options.Add(prompt);
+        cmd.SetAction(p => Run(p, c, (engine, runs) =>
+        {
+            var rates = new List<double>();
+            int n = p.GetValue(prompt);
+            for (int r = 0; r < runs + 1; r++)
+            {
+                using var seq = engine.CreateSequence(PromptTokens(n, engine.Model.Config.VocabSize, r));
+                long start = Stopwatch.GetTimestamp();
+                seq.PrefillAsync().GetAwaiter().GetResult();
+                double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+                if (r > 0)
+                    rates.Add(n / seconds);
+            }
+            return new Dictionary<string, object> { ["prompt_tokens"] = n, ["prefill_tokens_per_s"] = BenchStats.Median(rates), ["runs"] = rates };
+        }, prefillChunk: p.GetValue(prompt)));
+        return cmd;
+    }
+
+    private static Command Batch()
+    {
+        var cmd = new Command("batch", "Decode tokens/s summed over N sequences sharing a prompt (as llama.cpp's batched-bench).");
+        var c = AddCommon(cmd);
+        var batch = new Option<string>("--batch") { DefaultValueFactory = _ => "1,4,16", Description = "Comma-separated batch sizes." };
+        var prompt = new Option<int>("--prompt-tokens") { DefaultValueFactory = _ => 128, Description = "Shared prompt length." };
+        var tokens = new Option<int>("--tokens") { DefaultValueFactory = _ => 32, Description = "Tokens generated per sequence." };
+        cmd.Options.Add(batch);
+        cmd.Options.Add(prompt);
+        cmd.Options.Add(tokens);
+        cmd.SetAction(p => Run(p, c, (engine, runs) =>
+        {
+            var results = new List<Dictionary<string, object>>();
+            foreach (int size in p.GetValue(batch)!.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse))
+            {
+                var rates = new List<double>();
+                for (int r = 0; r < runs + 1; r++)
+                {
+                    using var parent = engine.CreateSequence(PromptTokens(p.GetValue(prompt), engine.Model.Config.VocabSize, r));
+                    parent.PrefillAsync().GetAwaiter().GetResult();
+                    var children = Enumerable.Range(0, size).Select(_ => parent.Fork()).ToList();
+                    long start = Stopwatch.GetTimestamp();
+                    var all = children.Select((s, i) => s.GenerateToEndAsync([], new SamplingOptions { MaxTokens = p.GetValue(tokens), Temperature = 1, Seed = (ulong)i })).ToArray();
+                    Task.WaitAll(all);
+                    double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+                    children.ForEach(ch => ch.Dispose());
+                    if (r > 0)
+                        rates.Add(all.Sum(t => t.Result.Tokens.Count) / seconds);
+                }
+                results.Add(new Dictionary<string, object> { ["batch"] = size, ["tokens_per_s"] = BenchStats.Median(rates), ["runs"] = rates });
+            }
+            return new Dictionary<string, object> { ["prompt_tokens"] = p.GetValue(prompt), ["tokens"] = p.GetValue(tokens), ["results"] = results };
+        }));
+        return cmd;
+    }
+
+    private static Command Fork()
+    {
+        var cmd = new Command("fork", "KV bytes and time to fork children from a long prompt.");
+        var c = AddCommon(cmd);
+        var children = new Option<int>("--children") { DefaultValueFactory = _ => 16, Description = "Children to fork." };
+        var prompt = new Option<int>("--prompt-tokens") { DefaultValueFactory = _ => 2000, Description = "Prompt length." };
+        cmd.Options.Add(children);
+        cmd.Options.Add(prompt);
+        cmd.SetAction(p => Run(p, c, (engine, runs) =>
+        {
+            using var parent = engine.CreateSequence(PromptTokens(p.GetValue(prompt), engine.Model.Config.VocabSize, 0));
+            parent.PrefillAsync().GetAwaiter().GetResult();
+            int freeBefore = engine.Pool.FreeCount;
+            var times = new List<double>();
+            long pagesAllocated = 0;
+            for (int r = 0; r < runs; r++)
+            {
+                long start = Stopwatch.GetTimestamp();
+                var forks = Enumerable.Range(0, p.GetValue(children)).Select(_ => parent.Fork()).ToList();
+                times.Add(Stopwatch.GetElapsedTime(start).TotalMicroseconds);
+                pagesAllocated = freeBefore - engine.Pool.FreeCount;
+                forks.ForEach(f => f.Dispose());
+            }
+            long prefixBytes = parent.Length * engine.Pool.BytesPerToken;
+            return new Dictionary<string, object>
+            {
+                ["prompt_tokens"] = p.GetValue(prompt), ["children"] = p.GetValue(children),
+                ["prefix_kv_bytes"] = prefixBytes, ["kv_bytes_allocated_by_fork"] = pagesAllocated * engine.Pool.PageSize * engine.Pool.BytesPerToken,
+                ["kv_bytes_if_copied"] = prefixBytes * p.GetValue(children), ["fork_microseconds"] = BenchStats.Median(times),
+            };
+        }));
+        return cmd;
+    }
+
+    private static int Run(ParseResult p, Common c, Func<InferenceEngine, int, Dictionary<string, object>> body, int prefillChunk = 512)
+    {
+        string dir = BenchModel.Resolve(p.GetValue(c.Model), p.GetValue(c.Shape), Console.Error);
+        long loadStart = Stopwatch.GetTimestamp();
+        using var model = TransformerModel.Load(dir);
+        double loadMs = Stopwatch.GetElapsedTime(loadStart).TotalMilliseconds;
+        using var engine = new InferenceEngine(model, new EngineOptions
+        {
+            KvMemoryBytes = 2L << 30, PrefillChunk = prefillChunk, MaxStepTokens = Math.Max(512, prefillChunk), Threads = p.GetValue(c.Threads),
+        });
+        var result = body(engine, Math.Max(1, p.GetValue(c.Runs)));
+        result["model"] = dir;
+        result["weight_bytes"] = model.WeightBytes;
+        result["load_ms"] = loadMs;
+        result["threads"] = p.GetValue(c.Threads) > 0 ? p.GetValue(c.Threads) : Environment.ProcessorCount;
+        if (p.GetValue(c.Json))
+            Console.WriteLine(JsonSerializer.Serialize(result));
+        else
+            foreach (var (key, value) in result)
+                Console.WriteLine($"{key,-28} {Format(value)}");
+        return 0;
+    }
+
+    private static string Format(object value) => value switch
+    {
+        double d => d.ToString("0.##"),
+        IEnumerable<double> list => string.Join(", ", list.Select(v => v.ToString("0.##"))),
+        IEnumerable<Dictionary<string, object>> rows => string.Join("; ", rows.Select(r => string.Join(" ", r.Select(kv => $"{kv.Key}={Format(kv.Value)}")))),
+        _ => value.ToString() ?? "",
+    };
+
+    private static int[] PromptTokens(int count, int vocab, int seed)
+    {
+        var random = new Random(seed);
+        return Enumerable.Range(0, count).Select(_ => random.Next(Math.Min(vocab, 30000))).ToArray();
+    }
+}
