@@ -15,5 +15,6 @@ public static class Program
     }
 
     /// <summary>Runs the command line and returns the process exit code.</summary>
-    public static int Main(string[] args) => CliErrors.Run(() => BuildRoot().Parse(args).Invoke());
+    public static int Main(string[] args) =>
+        CliErrors.Run(() => BuildRoot().Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false }));
 }

@@ -1,0 +1,116 @@
+using System.Text;
+using FluentAssertions;
+using Reasoning.Engine.Errors;
+using Reasoning.Engine.Models;
+using Reasoning.Engine.Safetensors;
+using Reasoning.Engine.Tests.Support;
+using Xunit;
+
+namespace Reasoning.Engine.Tests.Models;
+
+/// <summary>Every malformed model input gets a typed error naming the file, the tensor and what was expected.</summary>
+public sealed class MalformedModelTests : IDisposable
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "reasoning-malformed-" + Guid.NewGuid().ToString("N"));
+
+    public MalformedModelTests()
+    {
+        Directory.CreateDirectory(_dir);
+        foreach (var file in Directory.GetFiles(RepoPaths.FixtureModel("tiny-llama")))
+            File.Copy(file, Path.Combine(_dir, Path.GetFileName(file)));
+    }
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private string ModelFile => Path.Combine(_dir, "model.safetensors");
+
+    private ModelFormatException LoadFails()
+    {
+        var act = () => TransformerModel.Load(_dir).Dispose();
+        return act.Should().Throw<ModelFormatException>().Which;
+    }
+
+    [Fact]
+    public void A_config_that_is_not_json_is_named()
+    {
+        File.WriteAllText(Path.Combine(_dir, "config.json"), "{ not json");
+        LoadFails().Message.Should().Contain("config.json").And.Contain("not valid JSON");
+    }
+
+    [Fact]
+    public void An_unsupported_architecture_lists_the_supported_ones()
+    {
+        var text = File.ReadAllText(Path.Combine(_dir, "config.json")).Replace("LlamaForCausalLM", "MambaForCausalLM");
+        File.WriteAllText(Path.Combine(_dir, "config.json"), text);
+        LoadFails().Message.Should().Contain("MambaForCausalLM").And.Contain("Qwen2ForCausalLM");
+    }
+
+    [Fact]
+    public void A_header_longer_than_the_file_is_reported()
+    {
+        var bytes = File.ReadAllBytes(ModelFile);
+        BitConverter.GetBytes((ulong)bytes.Length * 2).CopyTo(bytes, 0);
+        File.WriteAllBytes(ModelFile, bytes);
+        LoadFails().Message.Should().Contain("model.safetensors").And.Contain("header claims");
+    }
+
+    [Fact]
+    public void Truncated_data_names_the_tensor_that_runs_past_the_end()
+    {
+        var bytes = File.ReadAllBytes(ModelFile);
+        File.WriteAllBytes(ModelFile, bytes[..(bytes.Length - 100)]);
+        var error = LoadFails();
+        error.TensorName.Should().NotBeNull();
+        error.Message.Should().Contain("truncated");
+    }
+
+    [Fact]
+    public void A_missing_tensor_is_named_with_its_expected_shape()
+    {
+        RewriteTensors(tensors => tensors.Where(t => t.Name != "model.layers.1.mlp.up_proj.weight"));
+        var error = LoadFails();
+        error.TensorName.Should().Be("model.layers.1.mlp.up_proj.weight");
+        error.Message.Should().Contain("missing").And.Contain("[128, 64]");
+    }
+
+    [Fact]
+    public void A_tensor_of_the_wrong_shape_says_what_the_config_expects()
+    {
+        RewriteTensors(tensors => tensors.Select(t => t.Name == "model.layers.0.self_attn.o_proj.weight"
+            ? t with { Shape = [32, 128] } : t));
+        LoadFails().Message.Should().Contain("model.layers.0.self_attn.o_proj.weight").And.Contain("[32, 128]").And.Contain("config expects [64, 64]");
+    }
+
+    [Fact]
+    public void An_unsupported_dtype_is_named()
+    {
+        var bytes = File.ReadAllBytes(ModelFile);
+        int headerLength = (int)BitConverter.ToUInt64(bytes, 0);
+        var header = Encoding.UTF8.GetString(bytes, 8, headerLength);
+        int at = header.IndexOf("\"F32\"", StringComparison.Ordinal);
+        var patched = header[..at] + "\"I32\"" + header[(at + 5)..];
+        Encoding.UTF8.GetBytes(patched).CopyTo(bytes, 8);
+        File.WriteAllBytes(ModelFile, bytes);
+        LoadFails().Message.Should().Contain("I32").And.Contain("F32, BF16 and F16");
+    }
+
+    [Fact]
+    public void A_missing_weights_file_is_reported()
+    {
+        File.Delete(ModelFile);
+        LoadFails().Message.Should().Contain("model.safetensors").And.Contain("not found");
+    }
+
+    private void RewriteTensors(Func<IEnumerable<TensorToWrite>, IEnumerable<TensorToWrite>> change)
+    {
+        List<TensorToWrite> tensors;
+        using (var file = SafetensorsFile.Open(ModelFile))
+            tensors = file.Tensors.Values.Select(t => new TensorToWrite(t.Name, t.DType, t.Shape.ToArray(), file.GetBytes(t).ToArray())).ToList();
+        var changed = change(tensors).Select(t =>
+        {
+            long needed = t.Shape.Aggregate(1L, (a, b) => a * b) * t.DType.SizeOf();
+            return needed == t.Data.Length ? t : t with { Data = new byte[needed] };
+        });
+        SafetensorsWriter.Write(ModelFile, changed);
+    }
+}
