@@ -1,6 +1,7 @@
 using FluentAssertions;
 using Reasoning.Engine.Generation;
 using Reasoning.Engine.Models;
+using Reasoning.TestSupport;
 using Xunit;
 
 namespace Reasoning.Threads.Tests;

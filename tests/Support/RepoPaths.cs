@@ -1,6 +1,6 @@
-namespace Reasoning.Threads.Tests;
+namespace Reasoning.TestSupport;
 
-/// <summary>Locates files of the repository from the test's output folder.</summary>
+/// <summary>Locates files of the repository from a test's output folder.</summary>
 public static class RepoPaths
 {
     private static readonly Lazy<string> RootLazy = new(() =>

@@ -1,6 +1,8 @@
 using System.Text;
 
-namespace Reasoning.Threads.Tests;
+using Reasoning.Threads;
+
+namespace Reasoning.TestSupport;
 
 /// <summary>
 /// A test codec for the fixture models, whose ids 0–255 are the raw bytes: text is its UTF-8 bytes; any other id

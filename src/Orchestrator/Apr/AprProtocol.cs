@@ -1,0 +1,99 @@
+using Reasoning.Threads;
+
+namespace Reasoning.Orchestrator.Apr;
+
+/// <summary>Settings of an APR run.</summary>
+public sealed record AprOptions
+{
+    /// <summary>Generation settings of the root (parent) thread.</summary>
+    public ThreadGenerationOptions Parent { get; init; } = new() { MaxTokens = 4096 };
+    /// <summary>Generation settings of each child.</summary>
+    public ThreadGenerationOptions Child { get; init; } = new() { MaxTokens = 4096 };
+    /// <summary>Most spawn rounds of the root.</summary>
+    public int MaxRounds { get; init; } = 8;
+}
+
+/// <summary>How an APR run ended.</summary>
+/// <param name="Root">The root thread (its text is the final parent trace).</param>
+/// <param name="Rounds">Spawn rounds completed.</param>
+/// <param name="FailureReason">Why the root ended abnormally (null when it finished).</param>
+public sealed record AprRunResult(ReasoningThread Root, int Rounds, string? FailureReason);
+
+/// <summary>
+/// APR's runtime: the root thread generates until it writes <c>&lt;End Calling Sub Searches&gt;</c>; the runtime
+/// starts one child per call, each from a fresh context built by the task, all in the engine's batch at once; when
+/// they finish, the parent's spawn block is replaced by the join block of their results and the parent continues.
+/// Malformed output ends the thread concerned with a recorded reason; the run always finishes.
+/// </summary>
+public static class AprProtocol
+{
+    /// <summary>How a thread generates; tests replace it with recorded traces.</summary>
+    internal delegate Task<ThreadGeneration> Generate(ReasoningThread thread, ThreadGenerationOptions options, CancellationToken cancellationToken);
+
+    private static readonly Generate ModelGenerate = (thread, options, ct) => thread.GenerateAsync(options, ct);
+
+    /// <summary>Runs APR from <paramref name="prompt"/> in <paramref name="run"/>.</summary>
+    public static Task<AprRunResult> RunAsync(ThreadRun run, string prompt, IAprTask task, AprOptions options, CancellationToken cancellationToken = default) =>
+        RunAsync(run, prompt, task, options, ModelGenerate, cancellationToken);
+
+    internal static async Task<AprRunResult> RunAsync(ThreadRun run, string prompt, IAprTask task, AprOptions options, Generate generate, CancellationToken cancellationToken)
+    {
+        var root = run.CreateRoot(prompt);
+        int rounds = 0;
+        while (true)
+        {
+            var parentOptions = options.Parent with { StopStrings = [.. options.Parent.StopStrings, AprFormat.CallEnd] };
+            var generation = await generate(root, parentOptions, cancellationToken).ConfigureAwait(false);
+            if (generation.StopString != AprFormat.CallEnd)
+                return End(root, rounds, generation.BudgetExhausted || generation.Finish == Engine.Generation.FinishReason.Length
+                    ? "the root ran out of tokens before finishing" : null);
+            if (rounds >= options.MaxRounds)
+                return End(root, rounds, $"the root asked for more than {options.MaxRounds} spawn rounds");
+
+            int blockStart;
+            IReadOnlyList<AprChildCall> calls;
+            List<string> contexts;
+            try
+            {
+                (blockStart, calls) = AprFormat.ParseSpawnBlock(root.Text);
+                contexts = calls.Select(c => task.BuildChildContext(root.Text, c)).ToList();
+            }
+            catch (AprProtocolException e)
+            {
+                return End(root, rounds, "malformed spawn block: " + e.Message);
+            }
+
+            IReadOnlyList<ReasoningThread> children;
+            try
+            {
+                children = root.Spawn(contexts, i => $"sub search {calls[i].Index} at Node #{calls[i].Node}");
+            }
+            catch (BudgetExceededException e)
+            {
+                return End(root, rounds, e.Message);
+            }
+
+            var outcomes = await Task.WhenAll(children.Select((child, i) => RunChildAsync(child, calls[i], options.Child, generate, cancellationToken))).ConfigureAwait(false);
+            root.TruncateText(blockStart);
+            root.Join(children, AprFormat.BuildJoinBlock(outcomes));
+            rounds++;
+        }
+    }
+
+    private static async Task<AprChildOutcome> RunChildAsync(ReasoningThread child, AprChildCall call, ThreadGenerationOptions options, Generate generate, CancellationToken ct)
+    {
+        var generation = await generate(child, options, ct).ConfigureAwait(false);
+        var outcome = AprFormat.ReadChild(call, generation.Text);
+        if (generation.Finish == Engine.Generation.FinishReason.Length && !outcome.Solved)
+            child.End(ThreadStatus.Failed, "the child ran out of tokens before finishing");
+        else
+            child.End(ThreadStatus.Finished, outcome.Solved ? "goal reached" : "no solution");
+        return outcome;
+    }
+
+    private static AprRunResult End(ReasoningThread root, int rounds, string? failure)
+    {
+        root.End(failure is null ? ThreadStatus.Finished : ThreadStatus.Failed, failure);
+        return new AprRunResult(root, rounds, failure);
+    }
+}
