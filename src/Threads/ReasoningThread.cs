@@ -75,6 +75,13 @@ public sealed class ReasoningThread
         _text.Append(text);
     }
 
+    /// <summary>Computes the pending context now (so forks taken afterwards share its KV pages).</summary>
+    public async Task PrefillAsync(CancellationToken cancellationToken = default)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _run.Cancellation);
+        await Alive().PrefillAsync(linked.Token).ConfigureAwait(false);
+    }
+
     /// <summary>Generates until a stop string, an end-of-sequence token or a budget; streams tokens as events.</summary>
     public async Task<ThreadGeneration> GenerateAsync(ThreadGenerationOptions options, CancellationToken cancellationToken = default)
     {
