@@ -8,5 +8,6 @@ internal static class CommandRegistry
     public static IEnumerable<Command> All()
     {
         yield return Commands.Bench.BenchCommand.Create();
+        yield return Commands.Countdown.CountdownCommand.Create();
     }
 }
