@@ -17,6 +17,7 @@ public sealed class ReasoningThread
     private readonly StringBuilder _generated = new();
     private readonly List<ReasoningThread> _children = [];
     private readonly List<IReadOnlyList<ReasoningThread>> _rounds = [];
+    private readonly List<ReasoningThread> _forks = [];
     internal EngineSequence? Sequence;
 
     /// <summary>Identifier, unique in the run (the root is 0).</summary>
@@ -60,8 +61,13 @@ public sealed class ReasoningThread
         StartMilliseconds = run.ElapsedMilliseconds;
     }
 
-    /// <summary>Longest causal chain of generated tokens through this thread and its children's rounds.</summary>
-    public long SequentialTokens => GeneratedTokens + _rounds.Sum(r => r.Count == 0 ? 0 : r.Max(c => c.SequentialTokens));
+    /// <summary>
+    /// Longest causal chain of generated tokens through this thread and its children's rounds (APR's "sequential tokens").
+    /// Forks run alongside each other, so they count as one more round.
+    /// </summary>
+    public long SequentialTokens =>
+        GeneratedTokens + _rounds.Sum(r => r.Count == 0 ? 0 : r.Max(c => c.SequentialTokens))
+        + (_forks.Count == 0 ? 0 : _forks.Max(f => f.SequentialTokens));
 
     /// <summary>Appends text to the context (computed with the next generation).</summary>
     public void Append(string text)
@@ -170,6 +176,7 @@ public sealed class ReasoningThread
         var seq = Alive();
         var child = _run.CreateThread(name ?? $"{Name}.fork{_children.Count}", this, seq.Fork(), Text);
         _children.Add(child);
+        _forks.Add(child);
         return child;
     }
 

@@ -9,6 +9,9 @@ namespace Reasoning.Orchestrator.Apr;
 /// <param name="Header">The rest of the line, e.g. <c>Moving to Node #0,1</c>.</param>
 public sealed record AprChildCall(int Index, int Level, string Header)
 {
+    /// <summary>The call's line as the parent wrote it.</summary>
+    public string Line => $"<Start Sub Search {Index} at level {Level}> {Header}";
+
     /// <summary>The node id named by the header (<c>0,1</c> in <c>Moving to Node #0,1</c>), or the whole header.</summary>
     public string Node => AprFormat.NodeOf(Header);
 }
@@ -81,8 +84,11 @@ public static partial class AprFormat
         return (start, calls);
     }
 
-    /// <summary>Reads a child's outcome from its trace: solved when it holds <c>Goal Reached</c> twice.</summary>
-    public static AprChildOutcome ReadChild(AprChildCall call, string childTrace)
+    /// <summary>
+    /// APR's rule for a child's result: the text after the second-to-last <c>Goal Reached</c> line, or null when the
+    /// trace holds fewer than two.
+    /// </summary>
+    public static string? ResultOf(string childTrace)
     {
         var lines = childTrace.Split('\n');
         var goals = new List<int>();
@@ -90,10 +96,15 @@ public static partial class AprFormat
             if (lines[i].Contains(GoalReached, StringComparison.Ordinal))
                 goals.Add(i);
         if (goals.Count < 2)
-            return new AprChildOutcome(call, false, "");
-        int from = goals[^2] + 1;
-        string result = string.Join('\n', lines[from..]).Trim('\n');
-        return new AprChildOutcome(call, true, result);
+            return null;
+        return string.Join('\n', lines[(goals[^2] + 1)..]).Trim('\n');
+    }
+
+    /// <summary>A child's outcome from its trace, by <paramref name="resultOf"/> (APR's rule by default).</summary>
+    public static AprChildOutcome ReadChild(AprChildCall call, string childTrace, Func<string, string?>? resultOf = null)
+    {
+        string? result = (resultOf ?? ResultOf)(childTrace);
+        return new AprChildOutcome(call, result is not null, result ?? "");
     }
 
     /// <summary>The join block that replaces a spawn block, reporting each child in call order.</summary>

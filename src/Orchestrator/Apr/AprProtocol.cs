@@ -73,17 +73,17 @@ public static class AprProtocol
                 return End(root, rounds, e.Message);
             }
 
-            var outcomes = await Task.WhenAll(children.Select((child, i) => RunChildAsync(child, calls[i], options.Child, generate, cancellationToken))).ConfigureAwait(false);
+            var outcomes = await Task.WhenAll(children.Select((child, i) => RunChildAsync(child, calls[i], task, options.Child, generate, cancellationToken))).ConfigureAwait(false);
             root.TruncateText(blockStart);
             root.Join(children, AprFormat.BuildJoinBlock(outcomes));
             rounds++;
         }
     }
 
-    private static async Task<AprChildOutcome> RunChildAsync(ReasoningThread child, AprChildCall call, ThreadGenerationOptions options, Generate generate, CancellationToken ct)
+    private static async Task<AprChildOutcome> RunChildAsync(ReasoningThread child, AprChildCall call, IAprTask task, ThreadGenerationOptions options, Generate generate, CancellationToken ct)
     {
         var generation = await generate(child, options, ct).ConfigureAwait(false);
-        var outcome = AprFormat.ReadChild(call, generation.Text);
+        var outcome = AprFormat.ReadChild(call, child.Text, task.ReadChildResult);
         if (generation.Finish == Engine.Generation.FinishReason.Length && !outcome.Solved)
             child.End(ThreadStatus.Failed, "the child ran out of tokens before finishing");
         else

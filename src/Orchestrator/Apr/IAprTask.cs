@@ -10,4 +10,7 @@ public interface IAprTask
     /// <summary>The text a child starts from.</summary>
     /// <exception cref="AprProtocolException">The call names a node the parent's trace does not define.</exception>
     string BuildChildContext(string parentTrace, AprChildCall call);
+
+    /// <summary>A child's result (null when it found no solution); APR's rule by default.</summary>
+    string? ReadChildResult(string childTrace) => AprFormat.ResultOf(childTrace);
 }
