@@ -16,6 +16,11 @@ internal static class CliErrors
             Console.Error.WriteLine($"error: {e.Message}");
             return 2;
         }
+        catch (Tasks.Countdown.CountdownFormatException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return 2;
+        }
         catch (IOException e)
         {
             Console.Error.WriteLine($"error: {e.Message}");
