@@ -131,7 +131,7 @@ public static unsafe partial class MatMul
     }
 
     /// <summary>
-    /// Reduces an accumulator in one fixed order (halves, then quarters, then pairs) and adds the bias: the single
+    /// Reduces an accumulator in one fixed order (<see cref="Vectors.Sum"/>) and adds the bias: the single
     /// place where every kernel turns an accumulator into y[o + j], so all of them round identically.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -139,9 +139,7 @@ public static unsafe partial class MatMul
     {
         if (j >= valid)
             return;
-        var half = acc.GetLower() + acc.GetUpper();
-        var quarter = half.GetLower() + half.GetUpper();
-        float sum = (quarter.GetElement(0) + quarter.GetElement(1)) + (quarter.GetElement(2) + quarter.GetElement(3));
+        float sum = Vectors.Sum(acc);
         y[o + j] = bias == null ? sum : sum + bias[o + j];
     }
 }
