@@ -1,4 +1,7 @@
 using System.Runtime.InteropServices;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using Reasoning.Engine.Safetensors;
 
 namespace Reasoning.Engine.Kernels;
@@ -65,26 +68,42 @@ public sealed unsafe class WeightMatrix : IDisposable
     }
 
     /// <summary>Copies a row-major matrix (raw little-endian elements) into a new weight matrix, repacking it into blocks.</summary>
+    /// <remarks>Optimised at once: it runs once per matrix, so tiered compilation would leave it in slow tier-0 code.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static WeightMatrix Pack(ReadOnlySpan<byte> rowMajor, TensorDType dtype, int rows, int cols)
     {
         long expected = (long)rows * cols * dtype.SizeOf();
         if (rowMajor.Length != expected)
             throw new ArgumentException($"A [{rows}, {cols}] {dtype} matrix needs {expected} bytes, got {rowMajor.Length}.", nameof(rowMajor));
         var m = new WeightMatrix(rows, cols, dtype);
-        int size = dtype.SizeOf(), rowBytes = cols * size;
-        for (int o = 0; o < rows; o++)
-        {
-            var row = rowMajor.Slice(o * rowBytes, rowBytes);
-            for (int c = 0; c * m.ChunkElements < cols; c++)
+        int size = dtype.SizeOf(), rowBytes = cols * size, whole = cols / m.ChunkElements;
+        bool permute = size == 2 && Avx512BW.IsSupported;
+        var order = InterleaveOrder;
+        fixed (byte* source = rowMajor)
+            for (int o = 0; o < rows; o++)
             {
-                int first = c * m.ChunkElements, count = Math.Min(m.ChunkElements, cols - first);
-                var chunk = new Span<byte>(m.ChunkPointer(o, c), ChunkBytes);
-                if (size == 4)
-                    row.Slice(first * 4, count * 4).CopyTo(chunk);
-                else
-                    InterleaveHalves(MemoryMarshal.Cast<byte, ushort>(row.Slice(first * 2, count * 2)), MemoryMarshal.Cast<byte, ushort>(chunk));
+                byte* from = source + (long)o * rowBytes;
+                byte* to = m.ChunkPointer(o, 0);
+                int c = 0;
+                // Whole chunks: one 64-byte load and store each (a 16-bit chunk permuted into its interleaved order).
+                for (; c < whole && (size == 4 || permute); c++, from += ChunkBytes, to += BlockRows * ChunkBytes)
+                {
+                    if (size == 4)
+                        Vector512.Load(from).Store(to);
+                    else
+                        Avx512BW.PermuteVar32x16(Vector512.Load((ushort*)from), order).Store((ushort*)to);
+                }
+                for (; c * m.ChunkElements < cols; c++)
+                {
+                    int first = c * m.ChunkElements, count = Math.Min(m.ChunkElements, cols - first);
+                    var chunk = new Span<byte>(m.ChunkPointer(o, c), ChunkBytes);
+                    var part = rowMajor.Slice(o * rowBytes + first * size, count * size);
+                    if (size == 4)
+                        part.CopyTo(chunk);
+                    else
+                        InterleaveHalves(MemoryMarshal.Cast<byte, ushort>(part), MemoryMarshal.Cast<byte, ushort>(chunk));
+                }
             }
-        }
         return m;
     }
 
@@ -119,6 +138,10 @@ public sealed unsafe class WeightMatrix : IDisposable
 
     /// <summary>Where element i of a 32-element 16-bit chunk is stored: low half of lane i, or high half of lane i − 16.</summary>
     private static int InterleavedIndex(int i) => i < 16 ? 2 * i : 2 * (i - 16) + 1;
+
+    /// <summary>Chunk lane → source element: even lanes take elements 0–15, odd lanes 16–31 (see <see cref="InterleavedIndex"/>).</summary>
+    private static readonly Vector512<ushort> InterleaveOrder = Vector512.Create(
+        (ushort)0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
 
     private static void InterleaveHalves(ReadOnlySpan<ushort> source, Span<ushort> chunk)
     {
