@@ -20,6 +20,13 @@ public static unsafe partial class MatMul
     /// <summary>Below this many weight bytes × rows a call runs on the caller's thread: a dispatch would cost more.</summary>
     private const long ParallelThreshold = 64 * 1024;
 
+    /// <summary>
+    /// Parts per team thread. More than one, so that on a shared machine a thread that was descheduled mid-region
+    /// leaves its unclaimed parts to the others instead of holding the whole region up; each part is still a
+    /// contiguous range of blocks, streamed forward.
+    /// </summary>
+    private const int PartsPerThread = 4;
+
     /// <summary>Multiplies <paramref name="rows"/> rows of <paramref name="x"/> ([rows, W.Cols]) by Wᵀ into <paramref name="y"/> ([rows, W.Rows]).</summary>
     public static void Multiply(WeightMatrix w, ReadOnlySpan<float> x, int rows, Span<float> y, ReadOnlySpan<float> bias = default, ThreadTeam? team = null)
     {
@@ -50,7 +57,7 @@ public static unsafe partial class MatMul
                         x.Slice(r * w.Cols, w.Cols).CopyTo(new Span<float>(padded + (long)r * w.PaddedCols, w.Cols));
                     job.X = padded;
                 }
-                int parts = team is null || w.ByteLength * rows < ParallelThreshold ? 1 : Math.Min(team.Size, w.Blocks);
+                int parts = team is null || w.ByteLength * rows < ParallelThreshold ? 1 : Math.Min(team.Size * PartsPerThread, w.Blocks);
                 job.Parts = parts;
                 if (parts == 1)
                     job.Run(0);
