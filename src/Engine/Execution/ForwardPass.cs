@@ -130,7 +130,7 @@ public sealed class ForwardPass : IDisposable
         });
 
         MatMul.Multiply(w.O, _att, total, _h, default, _team);
-        Add(_x, _h, total * hidden);
+        Vectors.Add(_x.AsSpan(0, total * hidden), _h);
 
         for (int t = 0; t < total; t++)
             RmsNorm.Apply(_x.AsSpan(t * hidden, hidden), w.PostAttentionNorm, c.RmsNormEps, _h.AsSpan(t * hidden, hidden));
@@ -138,7 +138,7 @@ public sealed class ForwardPass : IDisposable
         MatMul.Multiply(w.Up, _h, total, _up, default, _team);
         Activations.SiluMul(_gate.AsSpan(0, total * inter), _up.AsSpan(0, total * inter), _gate.AsSpan(0, total * inter));
         MatMul.Multiply(w.Down, _gate, total, _h, default, _team);
-        Add(_x, _h, total * hidden);
+        Vectors.Add(_x.AsSpan(0, total * hidden), _h);
     }
 
     private float[][] ComputeLogits(IReadOnlyList<BatchRow> rows, int total)
@@ -172,12 +172,6 @@ public sealed class ForwardPass : IDisposable
             k += n;
         }
         return result;
-    }
-
-    private static void Add(float[] x, float[] y, int count)
-    {
-        for (int i = 0; i < count; i++)
-            x[i] += y[i];
     }
 
     private void EnsureBuffers(int tokens)

@@ -59,7 +59,7 @@ public static class Attention
             {
                 var keys = pool.Head(span.Pages[i / pageSize], layer, false, kvHead);
                 var key = keys.Slice(i % pageSize * headDim, headDim);
-                scores[at++] = Dot(rotated, key) * scale;
+                scores[at++] = Vectors.Dot(rotated, key) * scale;
             }
         }
 
@@ -74,18 +74,8 @@ public static class Attention
             {
                 var values = pool.Head(span.Pages[i / pageSize], layer, true, kvHead);
                 var value = values.Slice(i % pageSize * headDim, headDim);
-                float p = scores[at++];
-                for (int d = 0; d < headDim; d++)
-                    output[d] += p * value[d];
+                Vectors.MultiplyAdd(output, scores[at++], value);
             }
         }
-    }
-
-    private static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
-    {
-        float sum = 0;
-        for (int i = 0; i < a.Length; i++)
-            sum += a[i] * b[i];
-        return sum;
     }
 }

@@ -1,3 +1,7 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using Reasoning.Engine.Safetensors;
+
 namespace Reasoning.Engine.Kernels;
 
 /// <summary>
@@ -5,13 +9,113 @@ namespace Reasoning.Engine.Kernels;
 /// that depends only on <c>Cols</c>, never on the number of rows, so a row's result is bitwise the same alone or in
 /// any batch (the engine's batch-invariance promise).
 /// </summary>
-public static class MatMul
+/// <remarks>
+/// Every element y[r, o] is one Vector512 accumulator fed by fused multiply-adds over k in ascending 16-wide steps,
+/// summed by <see cref="MatMul.Finish"/>; the single-row and the register-blocked multi-row kernels (MatMul.Tiles.cs)
+/// differ only in how many such accumulators they keep in flight. The work is split over blocks of 8 output rows, so
+/// each core streams its own part of W once per call, whatever the number of rows.
+/// </remarks>
+public static unsafe partial class MatMul
 {
+    /// <summary>Below this many weight bytes × rows a call runs on the caller's thread: a dispatch would cost more.</summary>
+    private const long ParallelThreshold = 64 * 1024;
+
+    /// <summary>
+    /// Parts per team thread. More than one, so that on a shared machine a thread that was descheduled mid-region
+    /// leaves its unclaimed parts to the others instead of holding the whole region up; each part is still a
+    /// contiguous range of blocks, streamed forward.
+    /// </summary>
+    private const int PartsPerThread = 4;
+
     /// <summary>Multiplies <paramref name="rows"/> rows of <paramref name="x"/> ([rows, W.Cols]) by Wᵀ into <paramref name="y"/> ([rows, W.Rows]).</summary>
     public static void Multiply(WeightMatrix w, ReadOnlySpan<float> x, int rows, Span<float> y, ReadOnlySpan<float> bias = default, ThreadTeam? team = null)
     {
-        if (x.Length < rows * w.Cols || y.Length < rows * w.Rows)
+        if (rows < 0 || x.Length < (long)rows * w.Cols || y.Length < (long)rows * w.Rows)
             throw new ArgumentException($"MatMul [{rows}, {w.Cols}] × [{w.Cols}, {w.Rows}]: x has {x.Length} floats, y {y.Length}.");
-        MatMulReference.Multiply(w, x, rows, y, bias);
+        if (!bias.IsEmpty && bias.Length < w.Rows)
+            throw new ArgumentException($"MatMul bias has {bias.Length} floats; W has {w.Rows} rows.", nameof(bias));
+        if (rows == 0)
+            return;
+
+        float* padded = null;
+        try
+        {
+            fixed (float* xp = x, yp = y, bp = bias)
+            {
+                var job = new Job
+                {
+                    W = w.Data, Rows = w.Rows, Blocks = w.Blocks, BlockBytes = w.BlockBytes, DType = w.DType,
+                    Chunks = w.PaddedCols / w.ChunkElements, ChunkElements = w.ChunkElements,
+                    X = xp, XRows = rows, XStride = w.PaddedCols, Y = yp, Bias = bias.IsEmpty ? null : bp,
+                };
+                if (w.PaddedCols != w.Cols)
+                {
+                    // The packed W has zero columns up to a whole chunk; x gets the same zeros so the kernels
+                    // never read past a row (a NaN beyond it would poison 0 · NaN).
+                    padded = (float*)NativeMemory.AllocZeroed((nuint)rows * (nuint)w.PaddedCols, sizeof(float));
+                    for (int r = 0; r < rows; r++)
+                        x.Slice(r * w.Cols, w.Cols).CopyTo(new Span<float>(padded + (long)r * w.PaddedCols, w.Cols));
+                    job.X = padded;
+                }
+                int parts = team is null || w.ByteLength * rows < ParallelThreshold ? 1 : Math.Min(team.Size * PartsPerThread, w.Blocks);
+                job.Parts = parts;
+                if (parts == 1)
+                    job.Run(0);
+                else
+                    team!.For(parts, job);
+            }
+        }
+        finally
+        {
+            if (padded != null)
+                NativeMemory.Free(padded);
+        }
+    }
+
+    /// <summary>One call's operands; part p of <see cref="Parts"/> computes a contiguous range of row blocks.</summary>
+    private struct Job : ThreadTeam.IWork
+    {
+        public byte* W;
+        public int Rows, Blocks, Chunks, ChunkElements, XRows, XStride, Parts;
+        public long BlockBytes;
+        public TensorDType DType;
+        public float* X, Y, Bias;
+
+        public readonly void Run(int part)
+        {
+            int first = (int)((long)Blocks * part / Parts), end = (int)((long)Blocks * (part + 1) / Parts);
+            switch (DType)
+            {
+                case TensorDType.F32: RunBlocks<F32Chunk>(this, first, end); break;
+                case TensorDType.BF16: RunBlocks<BF16Chunk>(this, first, end); break;
+                default: RunBlocks<F16Chunk>(this, first, end); break;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Computes blocks [first, end): for each block (kept hot in cache), every group of 4 rows with the 4×4 tiles,
+    /// then the leftover rows one at a time.
+    /// </summary>
+    // Compiled fully optimised at once: a tier-0 kernel would make the first tokens of a session several times slower.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void RunBlocks<T>(in Job job, int first, int end) where T : unmanaged, IWeightChunk
+    {
+        for (int b = first; b < end; b++)
+        {
+            byte* block = job.W + b * job.BlockBytes;
+            int o = b * WeightMatrix.BlockRows;
+            int valid = Math.Min(WeightMatrix.BlockRows, job.Rows - o);
+            int r = 0;
+            for (; r + 4 <= job.XRows; r += 4)
+            {
+                float* x = job.X + (long)r * job.XStride;
+                float* y = job.Y + (long)r * job.Rows;
+                Tile4x4<T>(block, job.Chunks, x, job.XStride, y, job.Rows, o, 0, valid, job.Bias);
+                Tile4x4<T>(block, job.Chunks, x, job.XStride, y, job.Rows, o, 4, valid, job.Bias);
+            }
+            for (; r < job.XRows; r++)
+                Row1x8<T>(block, job.Chunks, job.X + (long)r * job.XStride, job.Y + (long)r * job.Rows, o, valid, job.Bias);
+        }
     }
 }

@@ -6,11 +6,8 @@ public static class RmsNorm
     /// <summary>Normalizes one vector; <paramref name="y"/> may alias <paramref name="x"/>.</summary>
     public static void Apply(ReadOnlySpan<float> x, ReadOnlySpan<float> weight, float eps, Span<float> y)
     {
-        float sumSquares = 0;
-        for (int i = 0; i < x.Length; i++)
-            sumSquares += x[i] * x[i];
+        float sumSquares = Vectors.SumOfSquares(x);
         float scale = 1f / MathF.Sqrt(sumSquares / x.Length + eps);
-        for (int i = 0; i < x.Length; i++)
-            y[i] = x[i] * scale * weight[i];
+        Vectors.ScaleMultiply(x, scale, weight, y);
     }
 }

@@ -1,0 +1,80 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace Reasoning.Engine.Kernels;
+
+/// <summary>
+/// How one 64-byte chunk of a packed <see cref="WeightMatrix"/> row widens to f32 vectors. The matrix kernels are
+/// generic over this so the JIT compiles one specialised loop per dtype with no per-element branches.
+/// </summary>
+internal unsafe interface IWeightChunk
+{
+    /// <summary>Vectors of 16 floats one chunk widens to: 1 for f32, 2 for 16-bit types.</summary>
+    static abstract int Vectors { get; }
+
+    /// <summary>Widens a chunk: <paramref name="low"/> holds elements 0–15, <paramref name="high"/> 16–31 (unused for f32).</summary>
+    static abstract void Widen(byte* chunk, out Vector512<float> low, out Vector512<float> high);
+}
+
+/// <summary>f32 chunks: 16 elements, loaded as they are.</summary>
+internal readonly unsafe struct F32Chunk : IWeightChunk
+{
+    public static int Vectors => 1;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Widen(byte* chunk, out Vector512<float> low, out Vector512<float> high)
+    {
+        low = Vector512.Load((float*)chunk);
+        high = default;
+    }
+}
+
+/// <summary>
+/// bf16 chunks: a bf16 is the upper half of an f32, and the packing put element i in the low half of lane i and
+/// element 16 + i in the high half — so a shift gives the first 16 and a mask the next 16, with no shuffle.
+/// </summary>
+internal readonly unsafe struct BF16Chunk : IWeightChunk
+{
+    public static int Vectors => 2;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Widen(byte* chunk, out Vector512<float> low, out Vector512<float> high)
+    {
+        var bits = Vector512.Load((uint*)chunk);
+        low = Vector512.ShiftLeft(bits, 16).AsSingle();
+        high = (bits & Vector512.Create(0xFFFF_0000u)).AsSingle();
+    }
+}
+
+/// <summary>
+/// f16 chunks (same interleaving as bf16). .NET exposes no vcvtph2ps on 512-bit vectors, so the conversion is done
+/// with integer operations: placing the 15 magnitude bits at the f32 mantissa/exponent boundary and multiplying by
+/// 2^112 rebias the exponent exactly (subnormal halves become normal floats); infinities and NaNs get the f32
+/// all-ones exponent; the sign is copied.
+/// </summary>
+internal readonly unsafe struct F16Chunk : IWeightChunk
+{
+    public static int Vectors => 2;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Widen(byte* chunk, out Vector512<float> low, out Vector512<float> high)
+    {
+        var bits = Vector512.Load((uint*)chunk);
+        low = ToSingle(bits & Vector512.Create(0xFFFFu));
+        high = ToSingle(Vector512.ShiftRightLogical(bits, 16));
+    }
+
+    /// <summary>Converts f16 bit patterns held in the low 16 bits of each lane.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector512<float> ToSingle(Vector512<uint> half)
+    {
+        var magnitude = half & Vector512.Create(0x7FFFu);
+        var shifted = Vector512.ShiftLeft(magnitude, 13);
+        var finite = shifted.AsSingle() * Vector512.Create(0x7780_0000u).AsSingle() /* 2^112 */;
+        var special = (shifted | Vector512.Create(0x7F80_0000u)).AsSingle();
+        var isSpecial = Vector512.GreaterThanOrEqual(magnitude, Vector512.Create(0x7C00u)).AsSingle();
+        var value = Vector512.ConditionalSelect(isSpecial, special, finite);
+        var sign = Vector512.ShiftLeft(half & Vector512.Create(0x8000u), 16);
+        return (value.AsUInt32() | sign).AsSingle();
+    }
+}

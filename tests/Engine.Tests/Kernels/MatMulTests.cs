@@ -1,0 +1,87 @@
+using FluentAssertions;
+using Reasoning.Engine.Kernels;
+using Reasoning.Engine.Safetensors;
+using Xunit;
+
+namespace Reasoning.Engine.Tests.Kernels;
+
+public sealed class MatMulTests
+{
+    public static TheoryData<TensorDType, int, int, int> Cases => new()
+    {
+        { TensorDType.F32, 37, 100, 5 }, { TensorDType.F32, 8, 16, 1 }, { TensorDType.F32, 1, 1, 3 },
+        { TensorDType.BF16, 37, 100, 6 }, { TensorDType.BF16, 300, 64, 17 }, { TensorDType.BF16, 64, 128, 4 },
+        { TensorDType.F16, 37, 100, 7 }, { TensorDType.F16, 5, 33, 2 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Multiply_matches_the_scalar_reference(TensorDType dtype, int outputs, int inputs, int rows)
+    {
+        using var w = WeightMatrix.Pack(RandomData.Matrix(dtype, outputs, inputs, seed: 1), dtype, outputs, inputs);
+        var x = RandomData.Floats(rows * inputs, seed: 2);
+        var bias = RandomData.Floats(outputs, seed: 3);
+        var expected = new float[rows * outputs];
+        var actual = new float[rows * outputs];
+        MatMulReference.Multiply(w, x, rows, expected, bias);
+        using var team = new ThreadTeam(2);
+        MatMul.Multiply(w, x, rows, actual, bias, team);
+
+        var row = new float[inputs];
+        for (int o = 0; o < outputs; o++)
+        {
+            w.ReadRow(o, row);
+            for (int r = 0; r < rows; r++)
+            {
+                // Different summation orders differ by a few ulps of the sum of magnitudes.
+                double magnitude = Math.Abs(bias[o]);
+                for (int k = 0; k < inputs; k++)
+                    magnitude += Math.Abs(x[r * inputs + k] * row[k]);
+                actual[r * outputs + o].Should().BeApproximately(expected[r * outputs + o], (float)(magnitude * 1e-6 + 1e-7), $"y[{r}, {o}]");
+            }
+        }
+    }
+
+    public static TheoryData<TensorDType, int, int> InvarianceShapes => new()
+    {
+        { TensorDType.BF16, 37, 100 }, { TensorDType.F32, 37, 100 }, { TensorDType.F16, 37, 100 }, { TensorDType.BF16, 896, 4864 },
+    };
+
+    [Theory]
+    [MemberData(nameof(InvarianceShapes))]
+    public void A_rows_result_is_bitwise_the_same_in_every_batch_size_and_thread_split(TensorDType dtype, int outputs, int inputs)
+    {
+        using var w = WeightMatrix.Pack(RandomData.Matrix(dtype, outputs, inputs, seed: 4), dtype, outputs, inputs);
+        const int total = 17;
+        var x = RandomData.Floats(total * inputs, seed: 5);
+        var bias = RandomData.Floats(outputs, seed: 6);
+        var alone = new float[total * outputs];
+        for (int r = 0; r < total; r++)
+            MatMul.Multiply(w, x.AsSpan(r * inputs, inputs), 1, alone.AsSpan(r * outputs, outputs), bias);
+
+        using var team = new ThreadTeam(2);
+        foreach (int batch in new[] { 1, 2, 3, 4, 5, 16, 17 })
+            foreach (var t in new[] { null, team })
+            {
+                var batched = new float[total * outputs];
+                for (int r = 0; r < total; r += batch)
+                {
+                    int n = Math.Min(batch, total - r);
+                    MatMul.Multiply(w, x.AsSpan(r * inputs, n * inputs), n, batched.AsSpan(r * outputs, n * outputs), bias, t);
+                }
+                batched.Should().Equal(alone, $"batches of {batch} rows, {(t is null ? "one thread" : "two threads")}");
+            }
+    }
+
+    [Fact]
+    public void Multiply_without_bias_adds_nothing()
+    {
+        using var w = WeightMatrix.Pack(RandomData.Matrix(TensorDType.BF16, 9, 40, seed: 7), TensorDType.BF16, 9, 40);
+        var x = RandomData.Floats(40, seed: 8);
+        var withZeroBias = new float[9];
+        var without = new float[9];
+        MatMul.Multiply(w, x, 1, withZeroBias, new float[9]);
+        MatMul.Multiply(w, x, 1, without);
+        without.Should().Equal(withZeroBias);
+    }
+}
