@@ -110,8 +110,8 @@ public sealed class ForwardPass : IDisposable
                 if (w.KNorm is not null)
                     RmsNorm.Apply(key, w.KNorm, c.RmsNormEps, key);
                 _model.Rope.Apply(key, tail.StoredStart + index);
-                key.CopyTo(pool.Head(page, l, false, h).Slice(slot * hd, hd));
-                _v.AsSpan(t * kvw + h * hd, hd).CopyTo(pool.Head(page, l, true, h).Slice(slot * hd, hd));
+                pool.Write(page, l, false, h, slot, key);
+                pool.Write(page, l, true, h, slot, _v.AsSpan(t * kvw + h * hd, hd));
             }
         }
 

@@ -5,6 +5,8 @@ public sealed record EngineOptions
 {
     /// <summary>Bytes of KV memory allocated up front for pages.</summary>
     public long KvMemoryBytes { get; init; } = 512L << 20;
+    /// <summary>Element type of stored keys and values (bf16 halves KV memory).</summary>
+    public Kv.KvDType KvDType { get; init; } = Kv.KvDType.F32;
     /// <summary>Tokens per KV page.</summary>
     public int PageSize { get; init; } = 16;
     /// <summary>Most tokens fed in one step over all rows (decode rows first, then prefill chunks).</summary>

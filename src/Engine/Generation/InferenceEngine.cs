@@ -47,7 +47,7 @@ public sealed class InferenceEngine : IDisposable
         Options = options ?? new EngineOptions();
         _team = new ThreadTeam(Options.Threads);
         _pass = new ForwardPass(model, _team);
-        Pool = PagePool.WithMemory(model.Config, Options.KvMemoryBytes, Options.PageSize);
+        Pool = PagePool.WithMemory(model.Config, Options.KvMemoryBytes, Options.PageSize, Options.KvDType);
         _loop = new Thread(Loop) { IsBackground = true, Name = "reasoning-engine-loop" };
         _loop.Start();
     }

@@ -15,6 +15,14 @@ public static class Attention
     {
         internal float[] Scores = new float[Math.Max(capacity, 16)];
         internal readonly float[] Rotated = new float[headDim];
+        internal float[] Block = new float[16 * headDim];
+
+        internal Span<float> BlockFor(int floats)
+        {
+            if (Block.Length < floats)
+                Block = new float[floats];
+            return Block.AsSpan(0, floats);
+        }
 
         internal Span<float> ScoresFor(int count)
         {
@@ -55,11 +63,12 @@ public static class Attention
                 rope.Apply(rotated, position - span.Delta);
                 rotatedDelta = span.Delta;
             }
-            for (int i = 0; i < count; i++)
+            for (int first = 0; first < count; first += pageSize)
             {
-                var keys = pool.Head(span.Pages[i / pageSize], layer, false, kvHead);
-                var key = keys.Slice(i % pageSize * headDim, headDim);
-                scores[at++] = Vectors.Dot(rotated, key) * scale;
+                int n = Math.Min(pageSize, count - first);
+                var keys = PageBlock(pool, span.Pages[first / pageSize], layer, false, kvHead, n, scratch);
+                for (int i = 0; i < n; i++)
+                    scores[at++] = Vectors.Dot(rotated, keys.Slice(i * headDim, headDim)) * scale;
             }
         }
 
@@ -70,12 +79,23 @@ public static class Attention
         for (int s = 0; s < spans.Count; s++)
         {
             var span = spans[s];
-            for (int i = 0; i < visible[s]; i++)
+            for (int first = 0; first < visible[s]; first += pageSize)
             {
-                var values = pool.Head(span.Pages[i / pageSize], layer, true, kvHead);
-                var value = values.Slice(i % pageSize * headDim, headDim);
-                Vectors.MultiplyAdd(output, scores[at++], value);
+                int n = Math.Min(pageSize, visible[s] - first);
+                var values = PageBlock(pool, span.Pages[first / pageSize], layer, true, kvHead, n, scratch);
+                for (int i = 0; i < n; i++)
+                    Vectors.MultiplyAdd(output, scores[at++], values.Slice(i * headDim, headDim));
             }
         }
+    }
+
+    /// <summary>The first <paramref name="slots"/> keys or values of one head in a page, as f32 (a view for f32 pools, widened for bf16).</summary>
+    private static ReadOnlySpan<float> PageBlock(PagePool pool, int page, int layer, bool value, int kvHead, int slots, Scratch scratch)
+    {
+        if (pool.ElementType == KvDType.F32)
+            return pool.Head(page, layer, value, kvHead)[..(slots * pool.HeadDim)];
+        var block = scratch.BlockFor(slots * pool.HeadDim);
+        pool.Read(page, layer, value, kvHead, slots, block);
+        return block;
     }
 }

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using Reasoning.Engine.Safetensors;
 
 namespace Reasoning.Engine.Kernels;
@@ -17,6 +18,31 @@ public static class Convert
             return (ushort)((bits >> 16) | 0x40);
         uint rounding = 0x7FFF + ((bits >> 16) & 1);
         return (ushort)((bits + rounding) >> 16);
+    }
+
+    /// <summary>Rounds f32 values to bf16 bits (nearest even).</summary>
+    public static void ToBF16(ReadOnlySpan<float> source, Span<ushort> destination)
+    {
+        for (int i = 0; i < source.Length; i++)
+            destination[i] = SingleToBF16(source[i]);
+    }
+
+    /// <summary>Widens bf16 bits to f32 (exact).</summary>
+    public static void FromBF16(ReadOnlySpan<ushort> source, Span<float> destination)
+    {
+        int i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            for (; i + 32 <= source.Length; i += 32)
+            {
+                var bits = Vector512.Create(source.Slice(i, 32));
+                var (lo, hi) = Vector512.Widen(bits);
+                Vector512.ShiftLeft(lo, 16).AsSingle().CopyTo(destination.Slice(i, 16));
+                Vector512.ShiftLeft(hi, 16).AsSingle().CopyTo(destination.Slice(i + 16, 16));
+            }
+        }
+        for (; i < source.Length; i++)
+            destination[i] = BF16ToSingle(source[i]);
     }
 
     /// <summary>Widens <paramref name="source"/> (raw little-endian elements of <paramref name="type"/>) into <paramref name="destination"/>.</summary>

@@ -3,15 +3,24 @@ using Reasoning.Engine.Models;
 
 namespace Reasoning.Engine.Kv;
 
+/// <summary>Element type of stored keys and values.</summary>
+public enum KvDType
+{
+    /// <summary>f32: exact.</summary>
+    F32,
+    /// <summary>bf16: half the memory; keys and values rounded to 8 significant bits.</summary>
+    BF16,
+}
+
 /// <summary>
 /// All KV memory of one model: <see cref="PageCount"/> fixed-size pages allocated once, each holding
 /// <see cref="PageSize"/> tokens of keys and values for every layer and KV head, reference counted.
-/// Layout of page p: [layer][K|V][kvHead][slot][headDim] f32, so one head's keys in a page are contiguous.
+/// Layout of page p: [layer][K|V][kvHead][slot][headDim] in <see cref="ElementType"/>, so one head's keys in a page are contiguous.
 /// Not thread-safe: the engine loop owns it.
 /// </summary>
 public sealed unsafe class PagePool : IDisposable
 {
-    private float* _memory;
+    private byte* _memory;
     private readonly int[] _refCounts;
     private readonly Stack<int> _free;
     private readonly long _pageFloats;
@@ -29,12 +38,16 @@ public sealed unsafe class PagePool : IDisposable
     public int KvHeads { get; }
     /// <summary>Width of one head.</summary>
     public int HeadDim { get; }
+    /// <summary>Element type of the stored keys and values.</summary>
+    public KvDType ElementType { get; }
     /// <summary>Bytes of KV memory per token.</summary>
-    public long BytesPerToken => (long)Layers * 2 * KvHeads * HeadDim * sizeof(float);
+    public long BytesPerToken => (long)Layers * 2 * KvHeads * HeadDim * ElementSize;
+    private int ElementSize => ElementType == KvDType.F32 ? 4 : 2;
 
     /// <summary>Allocates <paramref name="pageCount"/> pages of <paramref name="pageSize"/> tokens for a model of shape <paramref name="config"/>.</summary>
-    public PagePool(ModelConfig config, int pageCount, int pageSize = 16)
+    public PagePool(ModelConfig config, int pageCount, int pageSize = 16, KvDType elementType = KvDType.F32)
     {
+        ElementType = elementType;
         ArgumentOutOfRangeException.ThrowIfLessThan(pageCount, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
         PageSize = pageSize;
@@ -44,19 +57,19 @@ public sealed unsafe class PagePool : IDisposable
         HeadDim = config.HeadDim;
         _headFloats = pageSize * HeadDim;
         _pageFloats = (long)Layers * 2 * KvHeads * _headFloats;
-        _memory = (float*)NativeMemory.AlignedAlloc((nuint)(_pageFloats * pageCount * sizeof(float)), 64);
+        _memory = (byte*)NativeMemory.AlignedAlloc((nuint)(_pageFloats * pageCount * ElementSize), 64);
         _refCounts = new int[pageCount];
         _free = new Stack<int>(Enumerable.Range(0, pageCount).Reverse());
     }
 
     /// <summary>Creates a pool that fits in <paramref name="bytes"/> of memory.</summary>
-    public static PagePool WithMemory(ModelConfig config, long bytes, int pageSize = 16)
+    public static PagePool WithMemory(ModelConfig config, long bytes, int pageSize = 16, KvDType elementType = KvDType.F32)
     {
-        long perPage = (long)config.NumLayers * 2 * config.NumKvHeads * config.HeadDim * sizeof(float) * pageSize;
+        long perPage = (long)config.NumLayers * 2 * config.NumKvHeads * config.HeadDim * (elementType == KvDType.F32 ? 4 : 2) * pageSize;
         long pages = bytes / perPage;
         if (pages < 1)
             throw new KvCacheExhaustedException($"{bytes} bytes of KV memory hold not even one page of {pageSize} tokens ({perPage} bytes); give more KV memory.");
-        return new PagePool(config, (int)Math.Min(pages, int.MaxValue / 2), pageSize);
+        return new PagePool(config, (int)Math.Min(pages, int.MaxValue / 2), pageSize, elementType);
     }
 
     /// <summary>Takes a free page (reference count 1).</summary>
@@ -89,20 +102,49 @@ public sealed unsafe class PagePool : IDisposable
     /// <summary>References held on a page.</summary>
     public int RefCount(int page) => _refCounts[page];
 
-    /// <summary>The keys (<paramref name="value"/> false) or values of one head of one layer in a page: [PageSize, HeadDim].</summary>
-    public Span<float> Head(int page, int layer, bool value, int kvHead) =>
-        new(HeadPointer(page, layer, value, kvHead), _headFloats);
+    /// <summary>
+    /// The keys (<paramref name="value"/> false) or values of one head of one layer in a page: [PageSize, HeadDim].
+    /// Only for f32 pools; use <see cref="Write"/> and <see cref="Read"/> for any element type.
+    /// </summary>
+    public Span<float> Head(int page, int layer, bool value, int kvHead)
+    {
+        if (ElementType != KvDType.F32)
+            throw new InvalidOperationException("Head() views f32 pages; this pool stores bf16 — use Read and Write.");
+        return new((float*)HeadPointer(page, layer, value, kvHead), _headFloats);
+    }
 
-    internal float* HeadPointer(int page, int layer, bool value, int kvHead) =>
-        _memory + page * _pageFloats + ((long)(layer * 2 + (value ? 1 : 0)) * KvHeads + kvHead) * _headFloats;
+    private byte* HeadPointer(int page, int layer, bool value, int kvHead) =>
+        _memory + (page * _pageFloats + ((long)(layer * 2 + (value ? 1 : 0)) * KvHeads + kvHead) * _headFloats) * ElementSize;
+
+    /// <summary>Stores one head vector at <paramref name="slot"/> (rounded to bf16 in a bf16 pool).</summary>
+    public void Write(int page, int layer, bool value, int kvHead, int slot, ReadOnlySpan<float> vector)
+    {
+        byte* at = HeadPointer(page, layer, value, kvHead) + (long)slot * HeadDim * ElementSize;
+        if (ElementType == KvDType.F32)
+            vector.CopyTo(new Span<float>(at, HeadDim));
+        else
+            Kernels.Convert.ToBF16(vector, new Span<ushort>(at, HeadDim));
+    }
+
+    /// <summary>Widens the first <paramref name="slots"/> vectors of one head of a page into <paramref name="destination"/> ([slots, HeadDim]).</summary>
+    public void Read(int page, int layer, bool value, int kvHead, int slots, Span<float> destination)
+    {
+        byte* at = HeadPointer(page, layer, value, kvHead);
+        int n = slots * HeadDim;
+        if (ElementType == KvDType.F32)
+            new ReadOnlySpan<float>(at, n).CopyTo(destination);
+        else
+            Kernels.Convert.FromBF16(new ReadOnlySpan<ushort>(at, n), destination);
+    }
 
     /// <summary>Copies the first <paramref name="slots"/> tokens of every layer and head from one page to another.</summary>
     public void CopySlots(int from, int to, int slots)
     {
+        int bytes = slots * HeadDim * ElementSize;
         for (int l = 0; l < Layers; l++)
             for (int kv = 0; kv < 2; kv++)
                 for (int h = 0; h < KvHeads; h++)
-                    Head(from, l, kv == 1, h)[..(slots * HeadDim)].CopyTo(Head(to, l, kv == 1, h));
+                    new ReadOnlySpan<byte>(HeadPointer(from, l, kv == 1, h), bytes).CopyTo(new Span<byte>(HeadPointer(to, l, kv == 1, h), bytes));
     }
 
     /// <summary>Frees the memory. Pages still referenced are a leak in the caller.</summary>

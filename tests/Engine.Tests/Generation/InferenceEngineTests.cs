@@ -29,10 +29,12 @@ public sealed class InferenceEngineTests
         }
     }
 
-    [Fact]
-    public async Task Seeded_sampling_gives_the_same_tokens_batched_or_alone()
+    [Theory]
+    [InlineData(KvDType.F32)]
+    [InlineData(KvDType.BF16)]
+    public async Task Seeded_sampling_gives_the_same_tokens_batched_or_alone(KvDType kvType)
     {
-        using var engine = new InferenceEngine(Fixtures.Model("tiny-qwen3"), new EngineOptions { KvMemoryBytes = 16 << 20 });
+        using var engine = new InferenceEngine(Fixtures.Model("tiny-qwen3"), new EngineOptions { KvMemoryBytes = 16 << 20, KvDType = kvType });
         var options = new SamplingOptions { Temperature = 0.9f, TopK = 50, TopP = 0.95f, MinP = 0.01f, MaxTokens = 24, Seed = 7 };
         var prompt = Fixtures.RandomTokens(5, 11);
 

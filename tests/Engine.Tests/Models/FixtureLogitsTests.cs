@@ -37,6 +37,36 @@ public sealed class FixtureLogitsTests
 
     [Theory]
     [MemberData(nameof(Fixtures))]
+    public void A_bf16_kv_cache_stays_close_to_the_reference_and_keeps_greedy_tokens(string fixture)
+    {
+        string dir = RepoPaths.FixtureModel(fixture);
+        var reference = ReferenceFile.Load(dir);
+        using var model = TransformerModel.Load(dir);
+        using var pass = new ForwardPass(model);
+        using var pool = new PagePool(model.Config, 64, 16, KvDType.BF16);
+        pool.BytesPerToken.Should().Be((long)model.Config.NumLayers * 2 * model.Config.KvWidth * 2);
+        double worst = 0;
+        foreach (var prompt in reference.Prompts)
+        {
+            using var kv = new KvSequence(pool);
+            var ids = prompt.Ids.Concat(prompt.GreedyIds[..^1]).ToArray();
+            var logits = pass.Step([new BatchRow(kv, ids, AllLogits: true)])[0];
+            int vocab = model.Config.VocabSize;
+            for (int t = 0; t < prompt.Ids.Length; t++)
+                for (int v = 0; v < vocab; v++)
+                    worst = Math.Max(worst, Math.Abs(logits[t * vocab + v] - prompt.Logits[t][v]));
+            for (int s = 0; s < prompt.GreedyIds.Length; s++)
+            {
+                var row = logits.AsSpan((prompt.Ids.Length - 1 + s) * vocab, vocab);
+                for (int j = 0; j < 5; j++)
+                    Math.Abs(row[prompt.Top5Ids[s][j]] - prompt.Top5Logits[s][j]).Should().BeLessThan(2e-3);
+            }
+        }
+        worst.Should().BeLessThan(2e-3, "bf16 keys and values keep about three significant digits");
+    }
+
+    [Theory]
+    [MemberData(nameof(Fixtures))]
     public void Greedy_decoding_with_the_kv_cache_reproduces_the_reference_tokens(string fixture)
     {
         string dir = RepoPaths.FixtureModel(fixture);
