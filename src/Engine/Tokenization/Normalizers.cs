@@ -20,10 +20,10 @@ internal static class Normalizers
         var type = json.Type(e, path);
         return type switch
         {
-            "NFC" => new UnicodeForm(NormalizationForm.FormC),
-            "NFD" => new UnicodeForm(NormalizationForm.FormD),
-            "NFKC" => new UnicodeForm(NormalizationForm.FormKC),
-            "NFKD" => new UnicodeForm(NormalizationForm.FormKD),
+            "NFC" => new Canonical(UnicodeNormalization.Nfc),
+            "NFD" => new Canonical(UnicodeNormalization.Nfd),
+            "NFKC" => Compatibility(NormalizationForm.FormKC, json, path),
+            "NFKD" => Compatibility(NormalizationForm.FormKD, json, path),
             "Lowercase" => new Lowercase(),
             "Prepend" => new Prepend(json.String(e, "prepend", path)),
             "Replace" => new Replace(Pattern.Read(e, json, path), json.String(e, "content", path)),
@@ -33,9 +33,22 @@ internal static class Normalizers
         };
     }
 
-    private sealed record UnicodeForm(NormalizationForm Form) : INormalizer
+    /// <summary>NFKC/NFKD rely on the runtime, which cannot normalize in globalization-invariant mode.</summary>
+    private static INormalizer Compatibility(NormalizationForm form, JsonFields json, string path)
     {
-        public string Normalize(string text) => text.IsNormalized(Form) ? text : text.Normalize(Form);
+        if ("\uFB01".Normalize(form) == "\uFB01")
+            throw json.Error(path, $"{form} normalization needs ICU, which this process runs without (globalization-invariant mode); only NFC and NFD are built in");
+        return new RuntimeForm(form);
+    }
+
+    private sealed record Canonical(Func<string, string> Form) : INormalizer
+    {
+        public string Normalize(string text) => Form(text);
+    }
+
+    private sealed record RuntimeForm(NormalizationForm Form) : INormalizer
+    {
+        public string Normalize(string text) => text.Normalize(Form);
     }
 
     private sealed record Lowercase : INormalizer
