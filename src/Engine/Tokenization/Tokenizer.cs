@@ -1,0 +1,160 @@
+using Reasoning.Engine.Errors;
+
+namespace Reasoning.Engine.Tokenization;
+
+/// <summary>
+/// A Hugging Face tokenizer (tokenizer.json with a BPE model): text to token ids and back, exactly as the
+/// reference implementations do it. Thread-safe: one instance can serve every request.
+/// </summary>
+public sealed class Tokenizer
+{
+    private readonly TokenizerPipeline _pipeline;
+    private readonly Dictionary<int, AddedToken> _addedById;
+    private readonly Dictionary<string, AddedToken> _addedByContent;
+    private readonly AddedTokenSplitter _rawSplitter;
+    private readonly AddedTokenSplitter _normalizedSplitter;
+    private readonly bool _prependBos;
+    private readonly bool _appendEos;
+
+    private Tokenizer(TokenizerPipeline pipeline, ModelDirectoryConfig config)
+    {
+        _pipeline = pipeline;
+        _addedById = pipeline.AddedTokens.GroupBy(t => t.Id).ToDictionary(g => g.Key, g => g.Last());
+        _addedByContent = pipeline.AddedTokens.GroupBy(t => t.Content).ToDictionary(g => g.Key, g => g.First());
+        var matchNormalized = pipeline.Normalizer is not null;
+        _rawSplitter = new AddedTokenSplitter(pipeline.AddedTokens.Where(t => !(t.Normalized && matchNormalized)));
+        _normalizedSplitter = new AddedTokenSplitter(pipeline.AddedTokens.Where(t => t.Normalized && matchNormalized));
+        VocabSize = Math.Max(pipeline.Model.Size, pipeline.AddedTokens.Count == 0 ? 0 : pipeline.AddedTokens.Max(t => t.Id) + 1);
+
+        var template = pipeline.PostProcessor?.AddSpecialTokens([]) ?? [];
+        BosTokenId = (config.BosToken is { } bos ? TokenToId(bos) : null) ?? config.GenerationBosTokenId
+                     ?? (template.Count > 0 && IsSpecial(template[0]) ? template[0] : null);
+        var eos = config.GenerationEosTokenIds.ToList();
+        if (config.EosToken is { } eosToken && TokenToId(eosToken) is { } eosId && !eos.Contains(eosId))
+            eos.Add(eosId);
+        EosTokenIds = eos;
+        // tokenizer_config.json's add_bos_token/add_eos_token add what the post-processor does not already add.
+        _prependBos = config.AddBosToken == true && BosTokenId is { } b && (template.Count == 0 || template[0] != b);
+        _appendEos = config.AddEosToken == true && eos.Count > 0 && (template.Count == 0 || template[^1] != eos[^1]);
+        ChatTemplate = Tokenization.ChatTemplate.Detect(config.ChatTemplate, t => TokenToId(t) is not null, config.BosToken);
+    }
+
+    /// <summary>
+    /// Loads a tokenizer from a tokenizer.json file, or from a model directory holding tokenizer.json (and
+    /// optionally tokenizer_config.json and generation_config.json, which give BOS/EOS and the chat template).
+    /// </summary>
+    /// <exception cref="TokenizerFormatException">A file is missing, is not JSON, or is not a supported tokenizer.</exception>
+    public static Tokenizer Load(string path)
+    {
+        var config = ModelDirectoryConfig.Empty;
+        var file = path;
+        if (Directory.Exists(path))
+        {
+            file = Path.Combine(path, "tokenizer.json");
+            if (!File.Exists(file))
+                throw new TokenizerFormatException(path, "the directory has no tokenizer.json; pass a Hugging Face model directory or the tokenizer.json file itself");
+            config = ModelDirectoryConfig.Read(path);
+        }
+        else if (!File.Exists(path))
+        {
+            throw new TokenizerFormatException(path, "no such file or directory; pass a tokenizer.json file or a model directory");
+        }
+        return new Tokenizer(TokenizerPipeline.Parse(File.ReadAllText(file), file), config);
+    }
+
+    /// <summary>Builds a tokenizer from the text of a tokenizer.json; <paramref name="sourceName"/> names it in errors.</summary>
+    /// <exception cref="TokenizerFormatException">The text is not JSON or not a supported tokenizer.</exception>
+    public static Tokenizer FromJson(string json, string sourceName) =>
+        new(TokenizerPipeline.Parse(json, sourceName), ModelDirectoryConfig.Empty);
+
+    /// <summary>Number of ids: one more than the largest id of the vocabulary and the added tokens.</summary>
+    public int VocabSize { get; }
+
+    /// <summary>The beginning-of-sequence token, if the tokenizer or its model directory names one.</summary>
+    public int? BosTokenId { get; }
+
+    /// <summary>Tokens that end generation: generation_config.json's eos_token_id (int or list), then tokenizer_config.json's eos_token.</summary>
+    public IReadOnlyList<int> EosTokenIds { get; }
+
+    /// <summary>The chat format of the model, if its tokenizer_config.json or vocabulary reveals one.</summary>
+    public ChatTemplate? ChatTemplate { get; }
+
+    /// <summary>
+    /// Encodes text. Added tokens written in the text (such as <c>&lt;|im_start|&gt;</c>) become their ids;
+    /// with <paramref name="addSpecialTokens"/> the post-processor's tokens (BOS for Llama 2) are added.
+    /// </summary>
+    public IReadOnlyList<int> Encode(string text, bool addSpecialTokens = true)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var ids = new List<int>(text.Length / 3 + 4);
+        var words = new List<string>();
+        foreach (var segment in _rawSplitter.Split(text))
+        {
+            if (segment.TokenId is { } id)
+            {
+                ids.Add(id);
+                continue;
+            }
+            var normalized = _pipeline.Normalizer?.Normalize(segment.Text) ?? segment.Text;
+            foreach (var piece in _normalizedSplitter.Split(normalized))
+            {
+                if (piece.TokenId is { } pieceId)
+                {
+                    ids.Add(pieceId);
+                    continue;
+                }
+                words.Clear();
+                if (_pipeline.PreTokenizer is { } pre)
+                    pre.PreTokenize(piece.Text, segment.Start == 0 && piece.Start == 0, words);
+                else
+                    words.Add(piece.Text);
+                foreach (var word in words)
+                    _pipeline.Model.Encode(word, ids);
+            }
+        }
+        if (!addSpecialTokens)
+            return ids;
+        if (_pipeline.PostProcessor is { } post)
+            ids = post.AddSpecialTokens(ids);
+        if (_prependBos)
+            ids.Insert(0, BosTokenId!.Value);
+        if (_appendEos)
+            ids.Add(EosTokenIds[^1]);
+        return ids;
+    }
+
+    /// <summary>Decodes ids to text with the tokenizer's decoder; special tokens are kept unless <paramref name="skipSpecialTokens"/>.</summary>
+    /// <exception cref="InvalidRequestException">An id is outside the vocabulary.</exception>
+    public string Decode(IEnumerable<int> ids, bool skipSpecialTokens = false)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        var tokens = new List<string>();
+        foreach (var id in ids)
+        {
+            var token = IdToToken(id)
+                        ?? throw new InvalidRequestException($"token id {id} is not in the vocabulary (ids run from 0 to {VocabSize - 1}); decode only ids this tokenizer produced");
+            if (!(skipSpecialTokens && IsSpecial(id)))
+                tokens.Add(token);
+        }
+        return _pipeline.Decoder is { } decoder ? string.Concat(decoder.Decode(tokens)) : string.Join(' ', tokens);
+    }
+
+    /// <summary>The vocabulary string of an id (an added token's content), or null if the id has none.</summary>
+    public string? IdToToken(int id) => _addedById.TryGetValue(id, out var added) ? added.Content : _pipeline.Model.IdToToken(id);
+
+    /// <summary>The id of a vocabulary string or added token, or null if there is none.</summary>
+    public int? TokenToId(string token) => _addedByContent.TryGetValue(token, out var added) ? added.Id : _pipeline.Model.TokenToId(token);
+
+    /// <summary>Whether the id is a special (control) added token such as EOS or <c>&lt;|im_start|&gt;</c>.</summary>
+    public bool IsSpecial(int id) => _addedById.TryGetValue(id, out var added) && added.Special;
+
+    /// <summary>A decoder for generated ids, one at a time, that only ever returns complete characters.</summary>
+    public StreamingDecoder CreateStreamingDecoder(bool skipSpecialTokens = false) => new(this, skipSpecialTokens);
+
+    /// <summary>Renders a conversation in the model's chat format (see <see cref="ChatTemplate"/>).</summary>
+    /// <exception cref="InvalidRequestException">The tokenizer has no recognised chat format.</exception>
+    public string RenderChat(IReadOnlyList<ChatMessage> messages, bool addGenerationPrompt) =>
+        (ChatTemplate ?? throw new InvalidRequestException(
+            "this tokenizer has no recognised chat template (ChatML or Llama 3); render the prompt yourself or load the model directory with its tokenizer_config.json"))
+        .Render(messages, addGenerationPrompt);
+}

