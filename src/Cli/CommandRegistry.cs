@@ -7,7 +7,9 @@ internal static class CommandRegistry
 {
     public static IEnumerable<Command> All()
     {
+        yield return Commands.GenerateCommand.Create();
         yield return Commands.Bench.BenchCommand.Create();
+        yield return Commands.EvalCommand.Create();
         yield return Commands.Countdown.CountdownCommand.Create();
     }
 }

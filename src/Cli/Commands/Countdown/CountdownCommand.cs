@@ -14,6 +14,7 @@ internal static class CountdownCommand
         command.Subcommands.Add(CheckCommand.Create());
         command.Subcommands.Add(TokenizerCommand.Create());
         command.Subcommands.Add(StatsCommand.Create());
+        command.Subcommands.Add(SolveCommand.Create());
         return command;
     }
 

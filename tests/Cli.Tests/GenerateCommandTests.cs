@@ -1,0 +1,79 @@
+using System.Text.Json;
+using FluentAssertions;
+using Xunit;
+
+namespace Reasoning.Cli.Tests;
+
+public sealed class GenerateCommandTests
+{
+    [Theory]
+    [InlineData("tiny-llama")]
+    [InlineData("tiny-qwen2")]
+    [InlineData("tiny-qwen3")]
+    public void Greedy_json_output_matches_the_reference_ids_of_each_fixture(string fixture)
+    {
+        using var reference = JsonDocument.Parse(File.ReadAllText(Path.Combine(CliRunner.Fixture(fixture), "reference.json")));
+        var prompt = reference.RootElement.GetProperty("prompts")[1];
+
+        var result = CliRunner.Run("generate", "--model", CliRunner.Fixture(fixture), "--prompt", prompt.GetProperty("text").GetString()!,
+            "--max-tokens", "16", "--ignore-eos", "--top-logprobs", "3", "--json");
+
+        result.ExitCode.Should().Be(0, result.Stderr);
+        using var doc = JsonDocument.Parse(result.Stdout);
+        var root = doc.RootElement;
+        root.GetProperty("prompt_ids").EnumerateArray().Select(x => x.GetInt32())
+            .Should().Equal(prompt.GetProperty("ids").EnumerateArray().Select(x => x.GetInt32()));
+        var tokens = root.GetProperty("tokens").EnumerateArray().ToList();
+        tokens.Select(t => t.GetProperty("id").GetInt32())
+            .Should().Equal(prompt.GetProperty("greedy").GetProperty("ids").EnumerateArray().Select(x => x.GetInt32()));
+        tokens.Should().OnlyContain(t => t.GetProperty("top_logprobs").GetArrayLength() == 3 && t.GetProperty("logprob").GetDouble() <= 0);
+        root.GetProperty("finish_reason").GetString().Should().Be("length");
+        root.GetProperty("usage").GetProperty("completion_tokens").GetInt32().Should().Be(16);
+        root.GetProperty("timings").GetProperty("prefill_ms").GetDouble().Should().BeGreaterThanOrEqualTo(0);
+    }
+
+    [Fact]
+    public void N_continuations_share_one_prompt_and_differ_by_seed()
+    {
+        var result = CliRunner.Run("generate", "--model", CliRunner.Fixture("tiny-qwen3"), "--prompt", "Once", "--max-tokens", "8",
+            "--temperature", "1", "--n", "4", "--ignore-eos", "--json");
+
+        result.ExitCode.Should().Be(0, result.Stderr);
+        using var doc = JsonDocument.Parse(result.Stdout);
+        var choices = doc.RootElement.GetProperty("choices").EnumerateArray().ToList();
+        choices.Should().HaveCount(4);
+        choices.Select(c => string.Join(",", c.GetProperty("tokens").EnumerateArray().Select(t => t.GetProperty("id").GetInt32())))
+            .Distinct().Count().Should().BeGreaterThan(1);
+    }
+
+    [Fact]
+    public void A_prompt_longer_than_the_context_window_is_a_clear_error()
+    {
+        var result = CliRunner.Run("generate", "--model", CliRunner.Fixture("tiny-llama"), "--prompt", new string('x', 3000), "--max-tokens", "2");
+
+        result.ExitCode.Should().Be(2);
+        result.Stderr.Should().Contain("context window").And.Contain("shorten the prompt");
+    }
+
+    [Fact]
+    public void A_malformed_tokenizer_is_a_clear_error_naming_the_file()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "reason-badtok-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        try
+        {
+            foreach (var f in Directory.GetFiles(CliRunner.Fixture("tiny-llama")))
+                File.Copy(f, Path.Combine(dir, Path.GetFileName(f)));
+            File.WriteAllText(Path.Combine(dir, "tokenizer.json"), "{\"model\": {\"type\": \"BPE\"");
+
+            var result = CliRunner.Run("generate", "--model", dir, "--prompt", "hi");
+
+            result.ExitCode.Should().Be(2);
+            result.Stderr.Should().Contain("tokenizer.json");
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+}
