@@ -16,4 +16,10 @@ public static class RepoPaths
 
     /// <summary>A fixture model folder by name (tiny-llama, tiny-qwen2, tiny-qwen3).</summary>
     public static string FixtureModel(string name) => Path.Combine(Root, "tests", "fixtures", "models", name);
+
+    /// <summary>A fixture model folder by name (same as <see cref="FixtureModel"/>).</summary>
+    public static string Fixture(string name) => FixtureModel(name);
+
+    /// <summary>The tokenizer reference data made by @huggingface/tokenizers.</summary>
+    public static string ReferenceDirectory => Path.Combine(Root, "tests", "Engine.Tests", "TokenizerReference");
 }

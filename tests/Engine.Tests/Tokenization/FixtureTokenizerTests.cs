@@ -3,6 +3,8 @@ using FluentAssertions;
 using Reasoning.Engine.Tokenization;
 using Xunit;
 
+using Reasoning.Engine.Tests.Support;
+
 namespace Reasoning.Engine.Tests.Tokenization;
 
 /// <summary>The tiny model fixtures' tokenizers reproduce the ids in their reference.json (made by @huggingface/tokenizers).</summary>

@@ -5,6 +5,8 @@ using System.Security.Cryptography;
 using Reasoning.Engine.Tokenization;
 using Xunit;
 
+using Reasoning.Engine.Tests.Support;
+
 namespace Reasoning.Engine.Tests.Tokenization;
 
 /// <summary>

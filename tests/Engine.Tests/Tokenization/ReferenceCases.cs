@@ -1,5 +1,7 @@
 using System.Text.Json;
 
+using Reasoning.Engine.Tests.Support;
+
 namespace Reasoning.Engine.Tests.Tokenization;
 
 /// <summary>One string of the reference corpus with what @huggingface/tokenizers (JavaScript) made of it.</summary>
