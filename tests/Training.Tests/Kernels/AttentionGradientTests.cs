@@ -39,6 +39,42 @@ public sealed class AttentionGradientTests
     }
 
     [Fact]
+    public void Blocked_attention_matches_the_row_by_row_reference_over_several_blocks()
+    {
+        var shape = new CausalAttention.Shape(4, 2, 16);
+        var segments = new List<(int, int)> { (0, 150), (150, 70), (220, 1) };
+        int m = 221;
+        var q = Numeric.Random(m * shape.QueryWidth, 1);
+        var k = Numeric.Random(m * shape.KvWidth, 2);
+        var v = Numeric.Random(m * shape.KvWidth, 3);
+        var dOut = Numeric.Random(m * shape.QueryWidth, 4);
+        var (o1, l1, dq1, dk1, dv1) = Run(false);
+        var (o2, l2, dq2, dk2, dv2) = Run(true);
+        foreach (var (fast, slow, name) in new[] { (o1, o2, "out"), (l1, l2, "lse"), (dq1, dq2, "dq"), (dk1, dk2, "dk"), (dv1, dv2, "dv") })
+            fast.Zip(slow, (a, b) => (double)Math.Abs(a - b)).Max().Should().BeLessThan(1e-4, name);
+
+        (float[], float[], float[], float[], float[]) Run(bool reference)
+        {
+            var o = new float[m * shape.QueryWidth];
+            var lse = new float[m * shape.Heads];
+            var dq = new float[q.Length];
+            var dk = new float[k.Length];
+            var dv = new float[v.Length];
+            if (reference)
+            {
+                CausalAttentionReference.Forward(shape, segments, q, k, v, o, lse, 2);
+                CausalAttentionReference.Backward(shape, segments, q, k, v, o, lse, dOut, dq, dk, dv, 2);
+            }
+            else
+            {
+                CausalAttention.Forward(shape, segments, q, k, v, o, lse, 2);
+                CausalAttention.Backward(shape, segments, q, k, v, o, lse, dOut, dq, dk, dv, 2);
+            }
+            return (o, lse, dq, dk, dv);
+        }
+    }
+
+    [Fact]
     public void A_token_attends_only_to_its_own_sequence_and_the_past()
     {
         var shape = new CausalAttention.Shape(1, 1, 4);
