@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Reasoning.Cli.Commands;
 
 namespace Reasoning.Cli;
 
@@ -7,9 +8,10 @@ internal static class CommandRegistry
 {
     public static IEnumerable<Command> All()
     {
-        yield return Commands.GenerateCommand.Create();
+        yield return GenerateCommand.Create();
         yield return Commands.Bench.BenchCommand.Create();
-        yield return Commands.EvalCommand.Create();
+        yield return EvalCommand.Create();
         yield return Commands.Countdown.CountdownCommand.Create();
+        yield return TrainCommand.Create(path => new Reasoning.Training.Data.TokenizerEncoder(Engine.Tokenization.Tokenizer.Load(path)));
     }
 }
