@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Reasoning.Cli.Commands;
 
 namespace Reasoning.Cli;
 
@@ -7,6 +8,7 @@ internal static class CommandRegistry
 {
     public static IEnumerable<Command> All()
     {
-        yield break;
+        yield return TokenizeCommand.Create();
+        yield return DetokenizeCommand.Create();
     }
 }
