@@ -152,9 +152,12 @@ public sealed class Tokenizer
     public StreamingDecoder CreateStreamingDecoder(bool skipSpecialTokens = false) => new(this, skipSpecialTokens);
 
     /// <summary>Renders a conversation in the model's chat format (see <see cref="ChatTemplate"/>).</summary>
-    /// <exception cref="InvalidRequestException">The tokenizer has no recognised chat format.</exception>
-    public string RenderChat(IReadOnlyList<ChatMessage> messages, bool addGenerationPrompt) =>
+    /// <param name="messages">The conversation so far.</param>
+    /// <param name="addGenerationPrompt">Whether to end with an open assistant turn.</param>
+    /// <param name="enableThinking">Qwen3: false asks the model to answer without reasoning first.</param>
+    /// <exception cref="InvalidRequestException">The tokenizer has no recognised chat format, or a message is empty.</exception>
+    public string RenderChat(IReadOnlyList<ChatMessage> messages, bool addGenerationPrompt, bool enableThinking = true) =>
         (ChatTemplate ?? throw new InvalidRequestException(
             "this tokenizer has no recognised chat template (ChatML or Llama 3); render the prompt yourself or load the model directory with its tokenizer_config.json"))
-        .Render(messages, addGenerationPrompt);
+        .Render(messages, addGenerationPrompt, enableThinking);
 }

@@ -63,7 +63,8 @@ public sealed class RealTokenizerTests(NpmTokenizers tokenizers, ITestOutputHelp
         chats.Should().NotBeEmpty();
 
         foreach (var chat in chats)
-            tokenizer.RenderChat(chat.Messages, chat.AddGenerationPrompt).Should().Be(chat.Rendered);
+            tokenizer.RenderChat(chat.Messages, chat.AddGenerationPrompt, chat.EnableThinking)
+                .Should().Be(chat.Rendered, $"rendering {string.Join(" / ", chat.Messages.Select(m => m.Role))}");
     }
 
     [Fact]
