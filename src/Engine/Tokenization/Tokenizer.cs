@@ -12,6 +12,7 @@ public sealed class Tokenizer
     private readonly Dictionary<int, AddedToken> _addedById;
     private readonly Dictionary<string, AddedToken> _addedByContent;
     private readonly AddedTokenSplitter _rawSplitter;
+    private readonly AddedTokenSplitter _rawSplitterWithoutSpecials;
     private readonly AddedTokenSplitter _normalizedSplitter;
     private readonly bool _prependBos;
     private readonly bool _appendEos;
@@ -24,6 +25,7 @@ public sealed class Tokenizer
         var matchNormalized = pipeline.Normalizer is not null;
         _rawSplitter = new AddedTokenSplitter(pipeline.AddedTokens.Where(t => !(t.Normalized && matchNormalized)));
         _normalizedSplitter = new AddedTokenSplitter(pipeline.AddedTokens.Where(t => t.Normalized && matchNormalized));
+        _rawSplitterWithoutSpecials = new AddedTokenSplitter(pipeline.AddedTokens.Where(t => !t.Special && !(t.Normalized && matchNormalized)));
         VocabSize = Math.Max(pipeline.Model.Size, pipeline.AddedTokens.Count == 0 ? 0 : pipeline.AddedTokens.Max(t => t.Id) + 1);
 
         var template = pipeline.PostProcessor?.AddSpecialTokens([]) ?? [];
@@ -59,13 +61,14 @@ public sealed class Tokenizer
         {
             throw new TokenizerFormatException(path, "no such file or directory; pass a tokenizer.json file or a model directory");
         }
-        return new Tokenizer(TokenizerPipeline.Parse(File.ReadAllText(file), file), config);
+        return new Tokenizer(TokenizerPipeline.Parse(File.ReadAllBytes(file), file), config);
     }
 
     /// <summary>Builds a tokenizer from the text of a tokenizer.json; <paramref name="sourceName"/> names it in errors.</summary>
     /// <exception cref="TokenizerFormatException">The text is not JSON or not a supported tokenizer.</exception>
     public static Tokenizer FromJson(string json, string sourceName) =>
-        new(TokenizerPipeline.Parse(json, sourceName), ModelDirectoryConfig.Empty);
+        new(TokenizerPipeline.Parse(System.Text.Encoding.UTF8.GetBytes(json ?? throw new ArgumentNullException(nameof(json))), sourceName),
+            ModelDirectoryConfig.Empty);
 
     /// <summary>Number of ids: one more than the largest id of the vocabulary and the added tokens.</summary>
     public int VocabSize { get; }
@@ -83,12 +86,17 @@ public sealed class Tokenizer
     /// Encodes text. Added tokens written in the text (such as <c>&lt;|im_start|&gt;</c>) become their ids;
     /// with <paramref name="addSpecialTokens"/> the post-processor's tokens (BOS for Llama 2) are added.
     /// </summary>
-    public IReadOnlyList<int> Encode(string text, bool addSpecialTokens = true)
+    /// <param name="text">The text to encode.</param>
+    /// <param name="addSpecialTokens">Whether to add the tokens the post-processor adds (BOS for Llama 2).</param>
+    /// <param name="parseSpecialTokens">Whether special tokens written in the text become control tokens. Pass false
+    /// for untrusted text (a user's message), so that a literal "&lt;|im_end|&gt;" in it is encoded as ordinary text.</param>
+    public IReadOnlyList<int> Encode(string text, bool addSpecialTokens = true, bool parseSpecialTokens = true)
     {
         ArgumentNullException.ThrowIfNull(text);
         var ids = new List<int>(text.Length / 3 + 4);
         var words = new List<string>();
-        foreach (var segment in _rawSplitter.Split(text))
+        var splitter = parseSpecialTokens ? _rawSplitter : _rawSplitterWithoutSpecials;
+        foreach (var segment in splitter.Split(text))
         {
             if (segment.TokenId is { } id)
             {
