@@ -42,6 +42,24 @@ public sealed class FixtureTokenizerTests
     }
 
     [Fact]
+    public void A_chat_template_jinja_file_beside_the_tokenizer_is_read()
+    {
+        var directory = Directory.CreateTempSubdirectory("tok-jinja").FullName;
+        try
+        {
+            File.Copy(Path.Combine(RepoPaths.Fixture("tiny-llama"), "tokenizer.json"), Path.Combine(directory, "tokenizer.json"));
+            File.WriteAllText(Path.Combine(directory, "chat_template.jinja"),
+                "{{ bos_token }}{% for m in messages %}<|start_header_id|>{{ m.role }}<|end_header_id|>{% endfor %}{% if add_generation_prompt %}{% endif %}");
+
+            Tokenizer.Load(directory).ChatTemplate!.Family.Should().Be(ChatTemplateFamily.Llama3);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
     public void A_tokenizer_json_file_loads_without_its_directory_config()
     {
         var tokenizer = Tokenizer.Load(Path.Combine(RepoPaths.Fixture("tiny-qwen3"), "tokenizer.json"));
