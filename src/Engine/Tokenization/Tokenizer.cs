@@ -14,8 +14,9 @@ public sealed class Tokenizer
     private readonly AddedTokenSplitter _rawSplitter;
     private readonly AddedTokenSplitter _rawSplitterWithoutSpecials;
     private readonly AddedTokenSplitter _normalizedSplitter;
+    private readonly AddedTokenSplitter _normalizedSplitterWithoutSpecials;
     private readonly bool _prependBos;
-    private readonly bool _appendEos;
+    private readonly int? _appendEos;
 
     private Tokenizer(TokenizerPipeline pipeline, ModelDirectoryConfig config)
     {
@@ -26,18 +27,20 @@ public sealed class Tokenizer
         _rawSplitter = new AddedTokenSplitter(pipeline.AddedTokens.Where(t => !(t.Normalized && matchNormalized)));
         _normalizedSplitter = new AddedTokenSplitter(pipeline.AddedTokens.Where(t => t.Normalized && matchNormalized));
         _rawSplitterWithoutSpecials = new AddedTokenSplitter(pipeline.AddedTokens.Where(t => !t.Special && !(t.Normalized && matchNormalized)));
+        _normalizedSplitterWithoutSpecials = new AddedTokenSplitter(pipeline.AddedTokens.Where(t => !t.Special && t.Normalized && matchNormalized));
         VocabSize = Math.Max(pipeline.Model.Size, pipeline.AddedTokens.Count == 0 ? 0 : pipeline.AddedTokens.Max(t => t.Id) + 1);
 
         var template = pipeline.PostProcessor?.AddSpecialTokens([]) ?? [];
         BosTokenId = (config.BosToken is { } bos ? TokenToId(bos) : null) ?? config.GenerationBosTokenId
                      ?? (template.Count > 0 && IsSpecial(template[0]) ? template[0] : null);
         var eos = config.GenerationEosTokenIds.ToList();
-        if (config.EosToken is { } eosToken && TokenToId(eosToken) is { } eosId && !eos.Contains(eosId))
+        var configEos = config.EosToken is { } eosToken ? TokenToId(eosToken) : null;
+        if (configEos is { } eosId && !eos.Contains(eosId))
             eos.Add(eosId);
         EosTokenIds = eos;
         // tokenizer_config.json's add_bos_token/add_eos_token add what the post-processor does not already add.
         _prependBos = config.AddBosToken == true && BosTokenId is { } b && (template.Count == 0 || template[0] != b);
-        _appendEos = config.AddEosToken == true && eos.Count > 0 && (template.Count == 0 || template[^1] != eos[^1]);
+        _appendEos = config.AddEosToken == true && configEos is { } e && (template.Count == 0 || template[^1] != e) ? e : null;
         ChatTemplate = Tokenization.ChatTemplate.Detect(config.ChatTemplate, t => TokenToId(t) is not null, config.BosToken);
     }
 
@@ -96,6 +99,7 @@ public sealed class Tokenizer
         var ids = new List<int>(text.Length / 3 + 4);
         var words = new List<string>();
         var splitter = parseSpecialTokens ? _rawSplitter : _rawSplitterWithoutSpecials;
+        var normalizedSplitter = parseSpecialTokens ? _normalizedSplitter : _normalizedSplitterWithoutSpecials;
         foreach (var segment in splitter.Split(text))
         {
             if (segment.TokenId is { } id)
@@ -104,7 +108,7 @@ public sealed class Tokenizer
                 continue;
             }
             var normalized = _pipeline.Normalizer?.Normalize(segment.Text) ?? segment.Text;
-            foreach (var piece in _normalizedSplitter.Split(normalized))
+            foreach (var piece in normalizedSplitter.Split(normalized))
             {
                 if (piece.TokenId is { } pieceId)
                 {
@@ -126,8 +130,8 @@ public sealed class Tokenizer
             ids = post.AddSpecialTokens(ids);
         if (_prependBos)
             ids.Insert(0, BosTokenId!.Value);
-        if (_appendEos)
-            ids.Add(EosTokenIds[^1]);
+        if (_appendEos is { } eosToAppend)
+            ids.Add(eosToAppend);
         return ids;
     }
 
@@ -139,13 +143,16 @@ public sealed class Tokenizer
         var tokens = new List<string>();
         foreach (var id in ids)
         {
-            var token = IdToToken(id)
-                        ?? throw new InvalidRequestException($"token id {id} is not in the vocabulary (ids run from 0 to {VocabSize - 1}); decode only ids this tokenizer produced");
+            var token = IdToToken(id) ?? throw UnknownId(id);
             if (!(skipSpecialTokens && IsSpecial(id)))
                 tokens.Add(token);
         }
         return _pipeline.Decoder is { } decoder ? string.Concat(decoder.Decode(tokens)) : string.Join(' ', tokens);
     }
+
+    /// <summary>The error for an id that has no token.</summary>
+    internal InvalidRequestException UnknownId(int id) =>
+        new($"token id {id} is not in the vocabulary (ids run from 0 to {VocabSize - 1}); decode only ids this tokenizer produced");
 
     /// <summary>The vocabulary string of an id (an added token's content), or null if the id has none.</summary>
     public string? IdToToken(int id) => _addedById.TryGetValue(id, out var added) ? added.Content : _pipeline.Model.IdToToken(id);

@@ -60,6 +60,26 @@ public sealed class FixtureTokenizerTests
     }
 
     [Fact]
+    public void Tokenizer_config_can_ask_for_bos_and_eos_around_every_encoding()
+    {
+        var directory = Directory.CreateTempSubdirectory("tok-bos").FullName;
+        try
+        {
+            File.Copy(Path.Combine(RepoPaths.Fixture("tiny-qwen3"), "tokenizer.json"), Path.Combine(directory, "tokenizer.json"));
+            File.WriteAllText(Path.Combine(directory, "tokenizer_config.json"),
+                """{"add_bos_token": true, "add_eos_token": true, "bos_token": "<|im_start|>", "eos_token": {"content": "<|endoftext|>"}}""");
+            var tokenizer = Tokenizer.Load(directory);
+
+            tokenizer.Encode("hi").Should().Equal(298, 104, 105, 297);
+            tokenizer.Encode("hi", addSpecialTokens: false).Should().Equal(104, 105);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
     public void A_tokenizer_json_file_loads_without_its_directory_config()
     {
         var tokenizer = Tokenizer.Load(Path.Combine(RepoPaths.Fixture("tiny-qwen3"), "tokenizer.json"));
