@@ -44,39 +44,21 @@ public sealed class FixtureTokenizerTests
     [Fact]
     public void A_chat_template_jinja_file_beside_the_tokenizer_is_read()
     {
-        var directory = Directory.CreateTempSubdirectory("tok-jinja").FullName;
-        try
-        {
-            File.Copy(Path.Combine(RepoPaths.Fixture("tiny-llama"), "tokenizer.json"), Path.Combine(directory, "tokenizer.json"));
-            File.WriteAllText(Path.Combine(directory, "chat_template.jinja"),
-                "{{ bos_token }}{% for m in messages %}<|start_header_id|>{{ m.role }}<|end_header_id|>{% endfor %}{% if add_generation_prompt %}{% endif %}");
+        using var directory = new TempDirectory().WithFixtureFile("tiny-llama", "tokenizer.json").With("chat_template.jinja",
+            "{{ bos_token }}{% for m in messages %}<|start_header_id|>{{ m.role }}<|end_header_id|>{% endfor %}{% if add_generation_prompt %}{% endif %}");
 
-            Tokenizer.Load(directory).ChatTemplate!.Family.Should().Be(ChatTemplateFamily.Llama3);
-        }
-        finally
-        {
-            Directory.Delete(directory, recursive: true);
-        }
+        Tokenizer.Load(directory.Path).ChatTemplate!.Family.Should().Be(ChatTemplateFamily.Llama3);
     }
 
     [Fact]
     public void Tokenizer_config_can_ask_for_bos_and_eos_around_every_encoding()
     {
-        var directory = Directory.CreateTempSubdirectory("tok-bos").FullName;
-        try
-        {
-            File.Copy(Path.Combine(RepoPaths.Fixture("tiny-qwen3"), "tokenizer.json"), Path.Combine(directory, "tokenizer.json"));
-            File.WriteAllText(Path.Combine(directory, "tokenizer_config.json"),
-                """{"add_bos_token": true, "add_eos_token": true, "bos_token": "<|im_start|>", "eos_token": {"content": "<|endoftext|>"}}""");
-            var tokenizer = Tokenizer.Load(directory);
+        using var directory = new TempDirectory().WithFixtureFile("tiny-qwen3", "tokenizer.json").With("tokenizer_config.json",
+            """{"add_bos_token": true, "add_eos_token": true, "bos_token": "<|im_start|>", "eos_token": {"content": "<|endoftext|>"}}""");
+        var tokenizer = Tokenizer.Load(directory.Path);
 
-            tokenizer.Encode("hi").Should().Equal(298, 104, 105, 297);
-            tokenizer.Encode("hi", addSpecialTokens: false).Should().Equal(104, 105);
-        }
-        finally
-        {
-            Directory.Delete(directory, recursive: true);
-        }
+        tokenizer.Encode("hi").Should().Equal(298, 104, 105, 297);
+        tokenizer.Encode("hi", addSpecialTokens: false).Should().Equal(104, 105);
     }
 
     [Fact]
