@@ -13,5 +13,7 @@ internal static class CommandRegistry
         yield return EvalCommand.Create();
         yield return Commands.Countdown.CountdownCommand.Create();
         yield return TrainCommand.Create(path => new Reasoning.Training.Data.TokenizerEncoder(Engine.Tokenization.Tokenizer.Load(path)));
+        yield return TokenizeCommand.Create();
+        yield return DetokenizeCommand.Create();
     }
 }

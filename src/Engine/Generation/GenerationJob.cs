@@ -21,6 +21,10 @@ internal sealed class GenerationJob
     public Channel<GeneratedToken> Output { get; } = Channel.CreateUnbounded<GeneratedToken>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
     public RandomStream Random { get; init; } = new(0);
     public int Fed;
+    /// <summary>Order of submission: older jobs have priority and the newest is preempted first.</summary>
+    public long Arrival;
+    /// <summary>Preempted and not yet resumed: it waits until its whole input fits in the free pages.</summary>
+    public bool Preempted;
     public int Generated;
     public long StartTicks = Stopwatch.GetTimestamp();
     public long FirstTokenTicks;

@@ -25,6 +25,7 @@ public sealed class InferenceEngine : IDisposable
     private readonly CancellationTokenSource _stop = new();
     private long _steps;
     private long _preemptions;
+    private long _arrivals;
     private long _stallSince;
 
     internal readonly Lock KvLock = new();
@@ -101,6 +102,7 @@ public sealed class InferenceEngine : IDisposable
                 StopCondition = stop,
                 Cancellation = ct,
                 Random = new RandomStream(options.Seed),
+                Arrival = ++_arrivals,
             };
             if (!_incoming.Writer.TryWrite(job))
             {
@@ -193,6 +195,15 @@ public sealed class InferenceEngine : IDisposable
                 int n = Math.Min(job.Remaining, Math.Min(Options.PrefillChunk, budget));
                 if (n == 0)
                     continue;
+                if (job.Preempted)
+                {
+                    // Resume only when the whole recomputation fits (or nothing older is left): a partial restart
+                    // would take pages from older jobs and be preempted again.
+                    long needed = (job.Input.Count + 1L + Pool.PageSize - 1) / Pool.PageSize;
+                    if (!ReferenceEquals(job, _active[0]) && Pool.FreeCount < needed)
+                        continue;
+                    job.Preempted = false;
+                }
                 try
                 {
                     job.Sequence.Kv.Reserve(n);
@@ -233,37 +244,41 @@ public sealed class InferenceEngine : IDisposable
     }
 
     /// <summary>
-    /// No running sequence could get a page. Preempt the newest job (release its pages; it is recomputed from its
-    /// tokens later, exactly, since results do not depend on the batch) while others can use the room; when a job is
-    /// alone and still cannot advance, the pages are held by idle sequences and it fails with a typed error.
+    /// No running sequence could get a page. Preempt the newest job that holds pages (release them; it is recomputed
+    /// from its tokens later, exactly, since results do not depend on the batch) so that older jobs can go on. The
+    /// oldest job is never preempted, so it always finishes: no livelock. When nothing can be preempted, the pages are
+    /// held by idle sequences and, after <see cref="EngineOptions.StallTimeout"/>, the newest job fails with a typed error.
     /// </summary>
     private TimeSpan ResolveStall()
     {
-        var victim = _active[^1];
-        var kv = victim.Sequence.Kv;
-        bool canPreempt = _active.Count > 1 && kv.Spans.Count == 1 && kv.Tail.StoredStart == 0 && kv.Tail.LogicalStart == 0;
-        if (!canPreempt)
+        for (int i = _active.Count - 1; i >= 1; i--)
         {
-            long now = Stopwatch.GetTimestamp();
-            if (_stallSince == 0)
-                _stallSince = now;
-            var waited = Stopwatch.GetElapsedTime(_stallSince, now);
-            if (waited < Options.StallTimeout)
-                return Options.StallTimeout - waited;
+            var job = _active[i];
+            var kv = job.Sequence.Kv;
+            bool canPreempt = kv.Length > 0 && kv.Spans.Count == 1 && kv.Tail.StoredStart == 0 && kv.Tail.LogicalStart == 0;
+            if (!canPreempt)
+                continue;
+            kv.Truncate(0);
+            job.Sequence.FedCount = 0;
+            job.Input.Clear();
+            job.Input.AddRange(job.Sequence.History);
+            job.Fed = 0;
+            job.Preempted = true;
+            Interlocked.Increment(ref _preemptions);
             _stallSince = 0;
-            _active.RemoveAt(_active.Count - 1);
-            Finish(victim, null, new KvCacheExhaustedException(
-                $"the KV cache is full ({Pool.PageCount} pages of {Pool.PageSize} tokens, {Pool.FreeCount} free) and no running sequence could advance for {Options.StallTimeout.TotalSeconds:0.#} s; dispose idle sequences or give the engine more KV memory."));
             return TimeSpan.Zero;
         }
+        long now = Stopwatch.GetTimestamp();
+        if (_stallSince == 0)
+            _stallSince = now;
+        var waited = Stopwatch.GetElapsedTime(_stallSince, now);
+        if (waited < Options.StallTimeout)
+            return Options.StallTimeout - waited;
+        _stallSince = 0;
+        var victim = _active[^1];
         _active.RemoveAt(_active.Count - 1);
-        kv.Truncate(0);
-        victim.Sequence.FedCount = 0;
-        victim.Input.Clear();
-        victim.Input.AddRange(victim.Sequence.History);
-        victim.Fed = 0;
-        Interlocked.Increment(ref _preemptions);
-        _active.Insert(0, victim);   // oldest position: it is resumed as soon as pages free up
+        Finish(victim, null, new KvCacheExhaustedException(
+            $"the KV cache is full ({Pool.PageCount} pages of {Pool.PageSize} tokens, {Pool.FreeCount} free) and no running sequence could advance for {Options.StallTimeout.TotalSeconds:0.#} s; dispose idle sequences or give the engine more KV memory."));
         return TimeSpan.Zero;
     }
 

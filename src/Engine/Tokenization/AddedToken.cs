@@ -75,8 +75,8 @@ internal sealed class AddedTokenSplitter
     {
         foreach (var token in candidates)
         {
-            if (string.CompareOrdinal(text, at, token.Content, 0, token.Content.Length) != 0
-                || at + token.Content.Length > text.Length)
+            if (at + token.Content.Length > text.Length
+                || string.CompareOrdinal(text, at, token.Content, 0, token.Content.Length) != 0)
                 continue;
             if (token.SingleWord && (IsWordChar(text, at - 1) || IsWordChar(text, at + token.Content.Length)))
                 continue;

@@ -20,6 +20,7 @@ internal sealed class BpeModel
     private readonly string?[] _idToToken;
     private readonly Dictionary<long, Merge> _merges;
     private readonly ConcurrentDictionary<string, int[]> _cache = new();
+    private int _cacheCount; // ConcurrentDictionary.Count takes every lock: far too slow to ask per word
     private readonly int? _unkId;
     private readonly int[]? _byteIds;
     private readonly bool _fuseUnk;
@@ -151,11 +152,10 @@ internal sealed class BpeModel
             return;
         }
         var ids = MergeWord(word);
-        if (word.Length <= LongestCachedWord)
+        if (word.Length <= LongestCachedWord && _cache.TryAdd(word, ids) && Interlocked.Increment(ref _cacheCount) >= CacheCapacity)
         {
-            if (_cache.Count >= CacheCapacity)
-                _cache.Clear();
-            _cache.TryAdd(word, ids);
+            _cache.Clear();
+            Interlocked.Exchange(ref _cacheCount, 0);
         }
         output.AddRange(ids);
     }
@@ -163,6 +163,82 @@ internal sealed class BpeModel
     private int[] MergeWord(string word)
     {
         var symbols = InitialSymbols(word);
+        return symbols.Count <= ShortWord ? MergeShort(symbols) : MergeWithQueue(symbols);
+    }
+
+    /// <summary>Words up to this many symbols merge by scanning cached pair ranks: no queue, no heap arrays.</summary>
+    internal const int ShortWord = 64;
+
+    /// <summary>
+    /// Merges a short word: the rank of the pair that starts at each symbol is kept, and each step merges the
+    /// lowest (leftmost on a tie), then looks up only the two pairs the merge changed.
+    /// </summary>
+    internal int[] MergeShort(List<int> symbols)
+    {
+        var count = symbols.Count;
+        if (count == 0)
+            return [];
+        Span<int> ids = stackalloc int[count];
+        Span<int> next = stackalloc int[count];
+        Span<int> prev = stackalloc int[count];
+        Span<int> rank = stackalloc int[count];
+        Span<int> merged = stackalloc int[count];
+        for (var i = 0; i < count; i++)
+        {
+            ids[i] = symbols[i];
+            prev[i] = i - 1;
+            next[i] = i + 1 < count ? i + 1 : -1;
+        }
+        for (var i = 0; i < count; i++)
+            PairRank(i, ids, next, rank, merged);
+        var remaining = count;
+        while (true)
+        {
+            var best = -1;
+            var bestRank = int.MaxValue;
+            for (var i = 0; i >= 0; i = next[i])
+            {
+                if (rank[i] < bestRank)
+                {
+                    bestRank = rank[i];
+                    best = i;
+                }
+            }
+            if (best < 0)
+                break;
+            var right = next[best];
+            ids[best] = merged[best];
+            next[best] = next[right];
+            if (next[right] >= 0)
+                prev[next[right]] = best;
+            remaining--;
+            PairRank(best, ids, next, rank, merged);
+            if (prev[best] >= 0)
+                PairRank(prev[best], ids, next, rank, merged);
+        }
+        var result = new int[remaining];
+        for (int i = 0, k = 0; i >= 0; i = next[i])
+            result[k++] = ids[i];
+        return result;
+    }
+
+    private void PairRank(int left, Span<int> ids, Span<int> next, Span<int> rank, Span<int> merged)
+    {
+        var right = next[left];
+        if (right >= 0 && _merges.TryGetValue(Key(ids[left], ids[right]), out var merge))
+        {
+            rank[left] = merge.Rank;
+            merged[left] = merge.NewId;
+        }
+        else
+        {
+            rank[left] = int.MaxValue;
+        }
+    }
+
+    /// <summary>Merges a word of any length with a priority queue of candidate pairs keyed by (rank, position).</summary>
+    internal int[] MergeWithQueue(List<int> symbols)
+    {
         var count = symbols.Count;
         if (count == 0)
             return [];
@@ -208,7 +284,7 @@ internal sealed class BpeModel
     }
 
     /// <summary>One symbol per character; unknown characters become their UTF-8 byte tokens or the unknown token.</summary>
-    private List<int> InitialSymbols(string word)
+    internal List<int> InitialSymbols(string word)
     {
         var symbols = new List<int>(word.Length);
         var lastWasUnk = false;

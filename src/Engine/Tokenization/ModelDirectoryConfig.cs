@@ -5,8 +5,8 @@ namespace Reasoning.Engine.Tokenization;
 
 /// <summary>
 /// What a model directory says about its tokenizer beyond tokenizer.json: tokenizer_config.json
-/// (add_bos_token, add_eos_token, bos/eos tokens, chat_template) and generation_config.json
-/// (eos_token_id as an int or a list, bos_token_id). Every field is optional.
+/// (add_bos_token, add_eos_token, bos/eos tokens, chat_template), chat_template.jinja, and
+/// generation_config.json (eos_token_id as an int or a list, bos_token_id). Every file and field is optional.
 /// </summary>
 internal sealed record ModelDirectoryConfig(
     bool? AddBosToken,
@@ -39,6 +39,10 @@ internal sealed record ModelDirectoryConfig(
                 ChatTemplate = ReadChatTemplate(root, json),
             };
         }
+        // Newer transformers versions save the template beside the config instead of inside it.
+        var templateFile = Path.Combine(directory, "chat_template.jinja");
+        if (config.ChatTemplate is null && File.Exists(templateFile))
+            config = config with { ChatTemplate = File.ReadAllText(templateFile) };
         var generationConfig = Path.Combine(directory, "generation_config.json");
         if (File.Exists(generationConfig))
         {

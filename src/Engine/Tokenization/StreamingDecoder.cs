@@ -33,7 +33,7 @@ public sealed class StreamingDecoder
     public string Push(int id)
     {
         if (_tokenizer.IdToToken(id) is null)
-            _tokenizer.Decode([id]); // throws the typed error that names the id
+            throw _tokenizer.UnknownId(id);
         if (_skipSpecialTokens && _tokenizer.IsSpecial(id))
             return "";
         _window.Add(id);

@@ -12,9 +12,11 @@ public sealed class Tokenizer
     private readonly Dictionary<int, AddedToken> _addedById;
     private readonly Dictionary<string, AddedToken> _addedByContent;
     private readonly AddedTokenSplitter _rawSplitter;
+    private readonly AddedTokenSplitter _rawSplitterWithoutSpecials;
     private readonly AddedTokenSplitter _normalizedSplitter;
+    private readonly AddedTokenSplitter _normalizedSplitterWithoutSpecials;
     private readonly bool _prependBos;
-    private readonly bool _appendEos;
+    private readonly int? _appendEos;
 
     private Tokenizer(TokenizerPipeline pipeline, ModelDirectoryConfig config)
     {
@@ -24,18 +26,21 @@ public sealed class Tokenizer
         var matchNormalized = pipeline.Normalizer is not null;
         _rawSplitter = new AddedTokenSplitter(pipeline.AddedTokens.Where(t => !(t.Normalized && matchNormalized)));
         _normalizedSplitter = new AddedTokenSplitter(pipeline.AddedTokens.Where(t => t.Normalized && matchNormalized));
+        _rawSplitterWithoutSpecials = new AddedTokenSplitter(pipeline.AddedTokens.Where(t => !t.Special && !(t.Normalized && matchNormalized)));
+        _normalizedSplitterWithoutSpecials = new AddedTokenSplitter(pipeline.AddedTokens.Where(t => !t.Special && t.Normalized && matchNormalized));
         VocabSize = Math.Max(pipeline.Model.Size, pipeline.AddedTokens.Count == 0 ? 0 : pipeline.AddedTokens.Max(t => t.Id) + 1);
 
         var template = pipeline.PostProcessor?.AddSpecialTokens([]) ?? [];
         BosTokenId = (config.BosToken is { } bos ? TokenToId(bos) : null) ?? config.GenerationBosTokenId
                      ?? (template.Count > 0 && IsSpecial(template[0]) ? template[0] : null);
         var eos = config.GenerationEosTokenIds.ToList();
-        if (config.EosToken is { } eosToken && TokenToId(eosToken) is { } eosId && !eos.Contains(eosId))
+        var configEos = config.EosToken is { } eosToken ? TokenToId(eosToken) : null;
+        if (configEos is { } eosId && !eos.Contains(eosId))
             eos.Add(eosId);
         EosTokenIds = eos;
         // tokenizer_config.json's add_bos_token/add_eos_token add what the post-processor does not already add.
         _prependBos = config.AddBosToken == true && BosTokenId is { } b && (template.Count == 0 || template[0] != b);
-        _appendEos = config.AddEosToken == true && eos.Count > 0 && (template.Count == 0 || template[^1] != eos[^1]);
+        _appendEos = config.AddEosToken == true && configEos is { } e && (template.Count == 0 || template[^1] != e) ? e : null;
         ChatTemplate = Tokenization.ChatTemplate.Detect(config.ChatTemplate, t => TokenToId(t) is not null, config.BosToken);
     }
 
@@ -59,13 +64,14 @@ public sealed class Tokenizer
         {
             throw new TokenizerFormatException(path, "no such file or directory; pass a tokenizer.json file or a model directory");
         }
-        return new Tokenizer(TokenizerPipeline.Parse(File.ReadAllText(file), file), config);
+        return new Tokenizer(TokenizerPipeline.Parse(File.ReadAllBytes(file), file), config);
     }
 
     /// <summary>Builds a tokenizer from the text of a tokenizer.json; <paramref name="sourceName"/> names it in errors.</summary>
     /// <exception cref="TokenizerFormatException">The text is not JSON or not a supported tokenizer.</exception>
     public static Tokenizer FromJson(string json, string sourceName) =>
-        new(TokenizerPipeline.Parse(json, sourceName), ModelDirectoryConfig.Empty);
+        new(TokenizerPipeline.Parse(System.Text.Encoding.UTF8.GetBytes(json ?? throw new ArgumentNullException(nameof(json))), sourceName),
+            ModelDirectoryConfig.Empty);
 
     /// <summary>Number of ids: one more than the largest id of the vocabulary and the added tokens.</summary>
     public int VocabSize { get; }
@@ -83,12 +89,18 @@ public sealed class Tokenizer
     /// Encodes text. Added tokens written in the text (such as <c>&lt;|im_start|&gt;</c>) become their ids;
     /// with <paramref name="addSpecialTokens"/> the post-processor's tokens (BOS for Llama 2) are added.
     /// </summary>
-    public IReadOnlyList<int> Encode(string text, bool addSpecialTokens = true)
+    /// <param name="text">The text to encode.</param>
+    /// <param name="addSpecialTokens">Whether to add the tokens the post-processor adds (BOS for Llama 2).</param>
+    /// <param name="parseSpecialTokens">Whether special tokens written in the text become control tokens. Pass false
+    /// for untrusted text (a user's message), so that a literal "&lt;|im_end|&gt;" in it is encoded as ordinary text.</param>
+    public IReadOnlyList<int> Encode(string text, bool addSpecialTokens = true, bool parseSpecialTokens = true)
     {
         ArgumentNullException.ThrowIfNull(text);
         var ids = new List<int>(text.Length / 3 + 4);
         var words = new List<string>();
-        foreach (var segment in _rawSplitter.Split(text))
+        var splitter = parseSpecialTokens ? _rawSplitter : _rawSplitterWithoutSpecials;
+        var normalizedSplitter = parseSpecialTokens ? _normalizedSplitter : _normalizedSplitterWithoutSpecials;
+        foreach (var segment in splitter.Split(text))
         {
             if (segment.TokenId is { } id)
             {
@@ -96,7 +108,7 @@ public sealed class Tokenizer
                 continue;
             }
             var normalized = _pipeline.Normalizer?.Normalize(segment.Text) ?? segment.Text;
-            foreach (var piece in _normalizedSplitter.Split(normalized))
+            foreach (var piece in normalizedSplitter.Split(normalized))
             {
                 if (piece.TokenId is { } pieceId)
                 {
@@ -118,8 +130,8 @@ public sealed class Tokenizer
             ids = post.AddSpecialTokens(ids);
         if (_prependBos)
             ids.Insert(0, BosTokenId!.Value);
-        if (_appendEos)
-            ids.Add(EosTokenIds[^1]);
+        if (_appendEos is { } eosToAppend)
+            ids.Add(eosToAppend);
         return ids;
     }
 
@@ -131,13 +143,16 @@ public sealed class Tokenizer
         var tokens = new List<string>();
         foreach (var id in ids)
         {
-            var token = IdToToken(id)
-                        ?? throw new InvalidRequestException($"token id {id} is not in the vocabulary (ids run from 0 to {VocabSize - 1}); decode only ids this tokenizer produced");
+            var token = IdToToken(id) ?? throw UnknownId(id);
             if (!(skipSpecialTokens && IsSpecial(id)))
                 tokens.Add(token);
         }
         return _pipeline.Decoder is { } decoder ? string.Concat(decoder.Decode(tokens)) : string.Join(' ', tokens);
     }
+
+    /// <summary>The error for an id that has no token.</summary>
+    internal InvalidRequestException UnknownId(int id) =>
+        new($"token id {id} is not in the vocabulary (ids run from 0 to {VocabSize - 1}); decode only ids this tokenizer produced");
 
     /// <summary>The vocabulary string of an id (an added token's content), or null if the id has none.</summary>
     public string? IdToToken(int id) => _addedById.TryGetValue(id, out var added) ? added.Content : _pipeline.Model.IdToToken(id);
@@ -152,9 +167,12 @@ public sealed class Tokenizer
     public StreamingDecoder CreateStreamingDecoder(bool skipSpecialTokens = false) => new(this, skipSpecialTokens);
 
     /// <summary>Renders a conversation in the model's chat format (see <see cref="ChatTemplate"/>).</summary>
-    /// <exception cref="InvalidRequestException">The tokenizer has no recognised chat format.</exception>
-    public string RenderChat(IReadOnlyList<ChatMessage> messages, bool addGenerationPrompt) =>
+    /// <param name="messages">The conversation so far.</param>
+    /// <param name="addGenerationPrompt">Whether to end with an open assistant turn.</param>
+    /// <param name="enableThinking">Qwen3: false asks the model to answer without reasoning first.</param>
+    /// <exception cref="InvalidRequestException">The tokenizer has no recognised chat format, or a message is empty.</exception>
+    public string RenderChat(IReadOnlyList<ChatMessage> messages, bool addGenerationPrompt, bool enableThinking = true) =>
         (ChatTemplate ?? throw new InvalidRequestException(
             "this tokenizer has no recognised chat template (ChatML or Llama 3); render the prompt yourself or load the model directory with its tokenizer_config.json"))
-        .Render(messages, addGenerationPrompt);
+        .Render(messages, addGenerationPrompt, enableThinking);
 }

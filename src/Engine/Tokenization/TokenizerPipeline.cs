@@ -15,13 +15,13 @@ internal sealed record TokenizerPipeline(
     IPostProcessor? PostProcessor,
     IDecoder? Decoder)
 {
-    /// <summary>Parses tokenizer.json text; <paramref name="source"/> names it in errors.</summary>
-    public static TokenizerPipeline Parse(string jsonText, string source)
+    /// <summary>Parses the UTF-8 bytes of a tokenizer.json; <paramref name="source"/> names it in errors.</summary>
+    public static TokenizerPipeline Parse(ReadOnlyMemory<byte> utf8Json, string source)
     {
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(jsonText, new JsonDocumentOptions { AllowTrailingCommas = true });
+            document = JsonDocument.Parse(utf8Json, new JsonDocumentOptions { AllowTrailingCommas = true });
         }
         catch (JsonException e)
         {

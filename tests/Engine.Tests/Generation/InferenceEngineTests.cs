@@ -149,8 +149,9 @@ public sealed class InferenceEngineTests
         long pageBytes = 4L * model.Config.NumLayers * 2 * model.Config.KvWidth * sizeof(float);
         using var engine = new InferenceEngine(model, new EngineOptions { KvMemoryBytes = 24 * pageBytes, PageSize = 4 });
         engine.Pool.PageCount.Should().Be(24);
+        // 20 + 40 tokens = 15 pages each: any two sequences running at once overflow the 24 pages.
         var prompts = Enumerable.Range(0, 3).Select(i => Fixtures.RandomTokens(300 + i, 20)).ToList();
-        var options = new SamplingOptions { MaxTokens = 20, Temperature = 0.8f, Seed = 3 };
+        var options = new SamplingOptions { MaxTokens = 40, Temperature = 0.8f, Seed = 3 };
 
         var alone = new List<List<int>>();
         foreach (var prompt in prompts)
@@ -159,15 +160,21 @@ public sealed class InferenceEngineTests
             alone.Add((await seq.GenerateToEndAsync([], options)).Tokens.Select(t => t.Id).ToList());
         }
 
-        var together = await Task.WhenAll(prompts.Select(prompt => Task.Run(async () =>
+        // All three are submitted from this thread before any is awaited, so they overlap unless the engine finishes
+        // one before the next submit; a few attempts make a run without preemption practically impossible.
+        for (int attempt = 0; attempt < 5 && engine.Preemptions == 0; attempt++)
         {
-            using var seq = engine.CreateSequence(prompt);
-            return (await seq.GenerateToEndAsync([], options)).Tokens.Select(t => t.Id).ToList();
-        })));
-
-        for (int i = 0; i < prompts.Count; i++)
-            together[i].Should().Equal(alone[i]);
-        engine.Preemptions.Should().BeGreaterThan(0, "3 × 40 tokens do not fit in 24 pages of 4");
+            // Each sequence is disposed when it finishes: idle pages would otherwise starve the last one.
+            async Task<List<int>> Run(int[] prompt)
+            {
+                using var seq = engine.CreateSequence(prompt);
+                return (await seq.GenerateToEndAsync([], options)).Tokens.Select(t => t.Id).ToList();
+            }
+            var together = await Task.WhenAll(prompts.Select(Run).ToList()).WaitAsync(TimeSpan.FromMinutes(1));   // a livelock fails, not hangs
+            for (int i = 0; i < prompts.Count; i++)
+                together[i].Should().Equal(alone[i], "attempt {0}, sequence {1}", attempt, i);
+        }
+        engine.Preemptions.Should().BeGreaterThan(0, "3 × 60 tokens do not fit in 24 pages of 4");
         engine.Pool.FreeCount.Should().Be(engine.Pool.PageCount);
     }
 

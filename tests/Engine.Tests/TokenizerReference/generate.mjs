@@ -36,6 +36,33 @@ const conversations = [
     ],
     add_generation_prompt: true,
   },
+  {
+    messages: [{ role: "user", content: "Hi" }, { role: "assistant", content: "Hello! How can I help?" }],
+    add_generation_prompt: false,
+  },
+  {
+    messages: [
+      { role: "user", content: "Q1" },
+      { role: "assistant", content: "<think>\nsome thought\n</think>\n\nA1" },
+      { role: "user", content: "Q2" },
+    ],
+    add_generation_prompt: true,
+  },
+  {
+    messages: [{ role: "user", content: "Q" }, { role: "assistant", content: "<think>plan</think>Answer" }],
+    add_generation_prompt: false,
+  },
+  {
+    messages: [
+      { role: "system", content: "Use tools." },
+      { role: "user", content: "Weather?" },
+      { role: "assistant", content: "Let me check." },
+      { role: "tool", content: '{"temp": 20}' },
+      { role: "tool", content: '{"rain": false}' },
+    ],
+    add_generation_prompt: true,
+  },
+  { messages: [{ role: "user", content: "Hi" }], add_generation_prompt: true, enable_thinking: false },
 ];
 
 function renderChats(config) {
