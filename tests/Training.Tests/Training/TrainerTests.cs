@@ -52,6 +52,17 @@ public sealed class TrainerTests
         resumed.State.Should().BeEquivalentTo(straight.State, o => o.Excluding(s => s.ElapsedSeconds));
     }
 
+    [Fact]
+    public void Resuming_on_a_different_data_set_is_refused()
+    {
+        using var dir = new TempDirectory();
+        var trainer = Trainer.Create(Config(), TinyData.Examples(), Small with { Steps = 2 });
+        trainer.Step();
+        trainer.SaveCheckpoint(Path.Combine(dir.Path, "ckpt"));
+        var act = () => Trainer.Resume(Path.Combine(dir.Path, "ckpt"), TinyData.Examples().Take(5).ToList(), Small);
+        act.Should().Throw<TrainingException>().WithMessage("*8 usable examples*5*");
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
