@@ -60,7 +60,10 @@ public sealed class Trainer
             m.CopyTo(_adam.M, 0);
             v.CopyTo(_adam.V, 0);
         }
-        _state = state ?? new TrainingState { Seed = options.Seed };
+        if (state is not null && state.Examples != 0 && state.Examples != fitting.Count)
+            throw new TrainingException($"the checkpoint was trained on {state.Examples} usable examples but this data has {fitting.Count}; " +
+                "resume with the same data file (and context), or start a new run.");
+        _state = (state ?? new TrainingState { Seed = options.Seed }) with { Examples = fitting.Count };
         _state = _state with { PeakLearningRate = options.LearningRate, WarmupSteps = options.WarmupSteps, TotalSteps = options.Steps };
         _adam.Steps = _state.Step;
         _sampler.Cursor = new DataCursor(_state.Epoch, _state.Position);

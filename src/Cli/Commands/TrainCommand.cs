@@ -109,7 +109,11 @@ internal static class TrainCommand
             var progress = new LineProgress(r =>
             {
                 double average = (DateTime.UtcNow - started).TotalSeconds / Math.Max(1, r.Step - firstStep);
-                Console.Error.Write("\r" + TrainingRun.FormatProgress(r, average, PeakGflops) + "   ");
+                string line = TrainingRun.FormatProgress(r, average, PeakGflops);
+                if (!Console.IsErrorRedirected)
+                    Console.Error.Write("\r" + line + "   ");
+                else if (r.Step % Math.Max(1, r.TotalSteps / 100) == 0 || r.Step == r.TotalSteps)
+                    Console.Error.WriteLine(line);   // a log file gets about a hundred whole lines, not one endless one
             });
             var summary = await TrainingRun.RunAsync(trainer, settings, progress, cancellationToken);
             Console.Error.WriteLine();

@@ -11,6 +11,8 @@ public sealed record TrainingState
     public int Position { get; init; }
     /// <summary>The seed behind initialization and data order.</summary>
     public ulong Seed { get; init; }
+    /// <summary>Examples in the training set the cursor walks (a resume must see the same set).</summary>
+    public int Examples { get; init; }
     /// <summary>Input tokens consumed so far.</summary>
     public long Tokens { get; init; }
     /// <summary>Wall time spent training so far, in seconds.</summary>

@@ -94,20 +94,13 @@ public static unsafe class CausalAttention
         int d = s.HeadDim, kvh = h / s.Group;
         float scale = 1f / MathF.Sqrt(d);
         Scores(s, start, length, h, q, k, p);
-        for (int i = 0; i < length; i++)
+        fixed (float* pp = p)
         {
-            var row = p.AsSpan(i * length, Math.Min(length, (i / Block + 1) * Block));
-            float max = float.NegativeInfinity;
-            for (int j = 0; j <= i; j++)
-                max = Math.Max(max, row[j] *= scale);
-            float sum = 0;
-            for (int j = 0; j <= i; j++)
-                sum += row[j] = MathF.Exp(row[j] - max);
-            float inv = 1f / sum;
-            for (int j = 0; j <= i; j++)
-                row[j] *= inv;
-            row[(i + 1)..].Clear();
-            lse[(start + i) * s.Heads + h] = max + MathF.Log(sum);
+            for (int i = 0; i < length; i++)
+            {
+                lse[(start + i) * s.Heads + h] = AttentionRows.Softmax(pp + (long)i * length, i + 1, scale);
+                p.AsSpan(i * length + i + 1, Math.Min(length, (i / Block + 1) * Block) - i - 1).Clear();
+            }
         }
         for (int i0 = 0; i0 < length; i0 += Block)
         {
@@ -138,24 +131,16 @@ public static unsafe class CausalAttention
                 Gemm.Multiply(new Gemm.View(dOutput, (start + i0) * qw + h * d, qw, 1), new Gemm.View(v, start * kvw + kvh * d, 1, kvw),
                     ds, i0 * length, length, rows, d, i0 + rows, accumulate: false, threads: 1);
             }
-            fixed (float* pdo = dOutput, po = output)
+            fixed (float* pdo = dOutput, po = output, pp = p, pds = ds)
             {
                 for (int i = 0; i < length; i++)
                 {
                     long qi = (long)(start + i) * qw + h * d;
                     float di = VectorMath.Dot(pdo + qi, po + qi, d);
-                    float rowLse = lse[(start + i) * s.Heads + h];
-                    int end = Math.Min(length, (i / Block + 1) * Block);
-                    var prow = p.AsSpan(i * length, end);
-                    var drow = ds.AsSpan(i * length, end);
-                    for (int j = 0; j <= i; j++)
-                    {
-                        float pij = MathF.Exp(prow[j] * scale - rowLse);
-                        prow[j] = pij;
-                        drow[j] = pij * (drow[j] - di) * scale;
-                    }
-                    prow[(i + 1)..].Clear();
-                    drow[(i + 1)..].Clear();
+                    AttentionRows.ScoreGradient(pp + (long)i * length, pds + (long)i * length, i + 1, scale, lse[(start + i) * s.Heads + h], di);
+                    int masked = Math.Min(length, (i / Block + 1) * Block) - i - 1;
+                    p.AsSpan(i * length + i + 1, masked).Clear();
+                    ds.AsSpan(i * length + i + 1, masked).Clear();
                 }
             }
             for (int b0 = 0; b0 < length; b0 += Block)

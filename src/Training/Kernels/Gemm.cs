@@ -38,13 +38,15 @@ public static unsafe class Gemm
         if (rows == 0 || cols == 0)
             return;
         int rowBlocks = (rows + Mr - 1) / Mr;
-        int parts = Math.Max(1, Math.Min(threads, rowBlocks));
-        if (parts == 1)
+        if (threads <= 1 || rowBlocks == 1)
         {
             Run(a, b, c, cOffset, ldc, rows, depth, cols, accumulate, 0, rowBlocks);
             return;
         }
-        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, part =>
+        // More parts than threads, taken dynamically: on a shared machine a slowed core does not hold up the other.
+        // Each part still computes its rows of C in the same order, so the result is unchanged.
+        int parts = Math.Min(rowBlocks, threads * 4);
+        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = threads }, part =>
         {
             int first = (int)((long)rowBlocks * part / parts), last = (int)((long)rowBlocks * (part + 1) / parts);
             Run(a, b, c, cOffset, ldc, rows, depth, cols, accumulate, first, last);
@@ -59,7 +61,7 @@ public static unsafe class Gemm
         float* tile = stackalloc float[Mr * Nr];
         try
         {
-            fixed (float* pa = packedA, pb = packedB, pc = c)
+            fixed (float* pa = packedA, pb = packedB, pc = c, srcA = a.Data)
             {
                 if (depth == 0 && !accumulate)
                 {
@@ -75,20 +77,25 @@ public static unsafe class Gemm
                     for (int blk = firstBlock; blk < lastBlock; blk++)
                     {
                         int i0 = blk * Mr, mr = Math.Min(Mr, rows - i0);
-                        PackA(a, i0, mr, p0, pn, pa);
+                        // Row-major A is read in place (8 row pointers); any other A is packed first.
+                        bool direct = a.ColStride == 1 && mr == Mr;
+                        float* ablock = direct ? srcA + a.Offset + (long)i0 * a.RowStride + p0 : pa;
+                        long aRow = direct ? a.RowStride : 1, aStep = direct ? 1 : Mr;
+                        if (!direct)
+                            PackA(a, i0, mr, p0, pn, pa);
                         for (int panel = 0; panel < panels; panel++)
                         {
                             int j0 = panel * Nr, nr = Math.Min(Nr, cols - j0);
                             float* dst = pc + cOffset + (long)i0 * ldc + j0;
                             if (mr == Mr && nr == Nr)
                             {
-                                Kernel(pa, pb + (long)panel * Pc * Nr, pn, dst, ldc, add);
+                                Kernel(ablock, aRow, aStep, pb + (long)panel * Pc * Nr, pn, dst, ldc, add);
                                 continue;
                             }
                             for (int r = 0; r < Mr; r++)
                                 for (int j = 0; j < Nr; j++)
                                     tile[r * Nr + j] = add && r < mr && j < nr ? dst[(long)r * ldc + j] : 0f;
-                            Kernel(pa, pb + (long)panel * Pc * Nr, pn, tile, Nr, true);
+                            Kernel(ablock, aRow, aStep, pb + (long)panel * Pc * Nr, pn, tile, Nr, true);
                             for (int r = 0; r < mr; r++)
                                 for (int j = 0; j < nr; j++)
                                     dst[(long)r * ldc + j] = tile[r * Nr + j];
@@ -109,6 +116,14 @@ public static unsafe class Gemm
     {
         fixed (float* src = a.Data)
         {
+            if (a.RowStride == 1 && mr == Mr)
+            {
+                // A is stored transposed (the dW and attention dK/dV products): each p is 8 contiguous floats.
+                float* col = src + a.Offset + i0 + (long)p0 * a.ColStride;
+                for (int p = 0; p < pn; p++)
+                    Vector256.Load(col + (long)p * a.ColStride).Store(packed + p * Mr);
+                return;
+            }
             for (int r = 0; r < Mr; r++)
             {
                 if (r >= mr)
@@ -171,8 +186,10 @@ public static unsafe class Gemm
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel(float* a, float* b, int depth, float* c, int ldc, bool accumulate)
+    private static void Kernel(float* a, long aRow, long aStep, float* b, int depth, float* c, int ldc, bool accumulate)
     {
+        // Element (r, p) of the A block is a[r·aRow + p·aStep]: packed (1, 8) or row-major in place (lda, 1).
+        float* a0 = a, a1 = a + aRow, a2 = a + 2 * aRow, a3 = a + 3 * aRow, a4 = a + 4 * aRow, a5 = a + 5 * aRow, a6 = a + 6 * aRow, a7 = a + 7 * aRow;
         Vector512<float> c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61, c70, c71;
         if (accumulate)
         {
@@ -195,15 +212,15 @@ public static unsafe class Gemm
         {
             var b0 = Vector512.Load(b);
             var b1 = Vector512.Load(b + 16);
-            var x = Vector512.Create(a[0]); c00 = Vector512.FusedMultiplyAdd(x, b0, c00); c01 = Vector512.FusedMultiplyAdd(x, b1, c01);
-            x = Vector512.Create(a[1]); c10 = Vector512.FusedMultiplyAdd(x, b0, c10); c11 = Vector512.FusedMultiplyAdd(x, b1, c11);
-            x = Vector512.Create(a[2]); c20 = Vector512.FusedMultiplyAdd(x, b0, c20); c21 = Vector512.FusedMultiplyAdd(x, b1, c21);
-            x = Vector512.Create(a[3]); c30 = Vector512.FusedMultiplyAdd(x, b0, c30); c31 = Vector512.FusedMultiplyAdd(x, b1, c31);
-            x = Vector512.Create(a[4]); c40 = Vector512.FusedMultiplyAdd(x, b0, c40); c41 = Vector512.FusedMultiplyAdd(x, b1, c41);
-            x = Vector512.Create(a[5]); c50 = Vector512.FusedMultiplyAdd(x, b0, c50); c51 = Vector512.FusedMultiplyAdd(x, b1, c51);
-            x = Vector512.Create(a[6]); c60 = Vector512.FusedMultiplyAdd(x, b0, c60); c61 = Vector512.FusedMultiplyAdd(x, b1, c61);
-            x = Vector512.Create(a[7]); c70 = Vector512.FusedMultiplyAdd(x, b0, c70); c71 = Vector512.FusedMultiplyAdd(x, b1, c71);
-            a += Mr;
+            var x = Vector512.Create(*a0); c00 = Vector512.FusedMultiplyAdd(x, b0, c00); c01 = Vector512.FusedMultiplyAdd(x, b1, c01);
+            x = Vector512.Create(*a1); c10 = Vector512.FusedMultiplyAdd(x, b0, c10); c11 = Vector512.FusedMultiplyAdd(x, b1, c11);
+            x = Vector512.Create(*a2); c20 = Vector512.FusedMultiplyAdd(x, b0, c20); c21 = Vector512.FusedMultiplyAdd(x, b1, c21);
+            x = Vector512.Create(*a3); c30 = Vector512.FusedMultiplyAdd(x, b0, c30); c31 = Vector512.FusedMultiplyAdd(x, b1, c31);
+            x = Vector512.Create(*a4); c40 = Vector512.FusedMultiplyAdd(x, b0, c40); c41 = Vector512.FusedMultiplyAdd(x, b1, c41);
+            x = Vector512.Create(*a5); c50 = Vector512.FusedMultiplyAdd(x, b0, c50); c51 = Vector512.FusedMultiplyAdd(x, b1, c51);
+            x = Vector512.Create(*a6); c60 = Vector512.FusedMultiplyAdd(x, b0, c60); c61 = Vector512.FusedMultiplyAdd(x, b1, c61);
+            x = Vector512.Create(*a7); c70 = Vector512.FusedMultiplyAdd(x, b0, c70); c71 = Vector512.FusedMultiplyAdd(x, b1, c71);
+            a0 += aStep; a1 += aStep; a2 += aStep; a3 += aStep; a4 += aStep; a5 += aStep; a6 += aStep; a7 += aStep;
             b += Nr;
         }
         c00.Store(c); c01.Store(c + 16); c += ldc;

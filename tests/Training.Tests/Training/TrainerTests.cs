@@ -52,6 +52,46 @@ public sealed class TrainerTests
         resumed.State.Should().BeEquivalentTo(straight.State, o => o.Excluding(s => s.ElapsedSeconds));
     }
 
+    [Fact]
+    public void Accumulating_micro_batches_gives_the_whole_batchs_update()
+    {
+        var options = Small with { Steps = 4, BatchTokens = 60, WarmupSteps = 1 };
+        var whole = Trainer.Create(Config(), TinyData.Examples(), options with { MicroBatchTokens = 60 });
+        var split = Trainer.Create(Config(), TinyData.Examples(), options with { MicroBatchTokens = 12 });
+        double lossWhole = whole.Step().Loss, lossSplit = split.Step().Loss;
+        lossSplit.Should().BeApproximately(lossWhole, 1e-5);
+        double worst = whole.Weights.Zip(split.Weights, (a, b) => (double)Math.Abs(a - b)).Max();
+        worst.Should().BeLessThan(1e-5);
+    }
+
+    [Fact]
+    public void A_bf16_export_loads_in_the_engine_with_close_logits()
+    {
+        using var dir = new TempDirectory();
+        var trainer = Trainer.Create(Config(), TinyData.Examples(), Small with { Steps = 2 });
+        trainer.Step();
+        trainer.Export(dir.Path, 256, null, TensorDType.BF16);
+        int[] ids = new ByteTextEncoder().Encode("3*4=12").ToArray();
+        var expected = trainer.Logits(ids);
+        using var model = TransformerModel.Load(dir.Path);
+        using var pass = new ForwardPass(model);
+        using var pool = new PagePool(model.Config, 8, 16);
+        using var kv = new KvSequence(pool);
+        var actual = pass.Step([new BatchRow(kv, ids, AllLogits: true)])[0];
+        actual.Zip(expected, (a, e) => (double)Math.Abs(a - e)).Max().Should().BeLessThan(5e-2);
+    }
+
+    [Fact]
+    public void Resuming_on_a_different_data_set_is_refused()
+    {
+        using var dir = new TempDirectory();
+        var trainer = Trainer.Create(Config(), TinyData.Examples(), Small with { Steps = 2 });
+        trainer.Step();
+        trainer.SaveCheckpoint(Path.Combine(dir.Path, "ckpt"));
+        var act = () => Trainer.Resume(Path.Combine(dir.Path, "ckpt"), TinyData.Examples().Take(5).ToList(), Small);
+        act.Should().Throw<TrainingException>().WithMessage("*8 usable examples*5*");
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]

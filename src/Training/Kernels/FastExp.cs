@@ -1,0 +1,52 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace Reasoning.Training.Kernels;
+
+/// <summary>
+/// e^x for x ≤ 0 (softmax arguments), vectorized: x = n·ln2 + r with |r| ≤ ln2/2 (ln2 split in two for accuracy),
+/// e^r by a degree-6 polynomial, 2^n by building the exponent bits. Relative error about 2e-7; inputs below −87
+/// give ~0. The scalar form runs the same operations, so a lane and the scalar tail agree bit for bit.
+/// (<c>MathF.Exp</c> is ~2.5 ns an element and <c>Vector512.Exp</c> slower still on this machine.)
+/// </summary>
+internal static class FastExp
+{
+    private const float Log2E = 1.44269504088896341f;
+    private const float Ln2Hi = 0.693359375f;
+    private const float Ln2Lo = -2.12194440e-4f;
+    private const float P0 = 1.9875691500e-4f, P1 = 1.3981999507e-3f, P2 = 8.3334519073e-3f, P3 = 4.1665795894e-2f, P4 = 1.6666665459e-1f, P5 = 5.0000001201e-1f;
+
+    /// <summary>e^x lane by lane.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Exp(Vector512<float> x)
+    {
+        x = Vector512.Max(x, Vector512.Create(-87f));
+        var n = Vector512.Round(x * Vector512.Create(Log2E));
+        var r = Vector512.FusedMultiplyAdd(n, Vector512.Create(-Ln2Hi), x);
+        r = Vector512.FusedMultiplyAdd(n, Vector512.Create(-Ln2Lo), r);
+        var p = Vector512.FusedMultiplyAdd(Vector512.Create(P0), r, Vector512.Create(P1));
+        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(P2));
+        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(P3));
+        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(P4));
+        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(P5));
+        p = Vector512.FusedMultiplyAdd(p, r * r, r + Vector512<float>.One);
+        var scale = (Vector512.ConvertToInt32(n) + Vector512.Create(127)) << 23;
+        return p * scale.AsSingle();
+    }
+
+    /// <summary>The same computation as <see cref="Exp(Vector512{float})"/> for one value.</summary>
+    public static float Exp(float x)
+    {
+        x = Math.Max(x, -87f);
+        float n = MathF.Round(x * Log2E);
+        float r = MathF.FusedMultiplyAdd(n, -Ln2Hi, x);
+        r = MathF.FusedMultiplyAdd(n, -Ln2Lo, r);
+        float p = MathF.FusedMultiplyAdd(P0, r, P1);
+        p = MathF.FusedMultiplyAdd(p, r, P2);
+        p = MathF.FusedMultiplyAdd(p, r, P3);
+        p = MathF.FusedMultiplyAdd(p, r, P4);
+        p = MathF.FusedMultiplyAdd(p, r, P5);
+        p = MathF.FusedMultiplyAdd(p, r * r, r + 1f);
+        return p * BitConverter.Int32BitsToSingle(((int)n + 127) << 23);
+    }
+}
