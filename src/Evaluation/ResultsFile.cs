@@ -11,6 +11,7 @@ namespace Reasoning.Evaluation;
 public sealed class ResultsFile : IDisposable
 {
     private readonly FileStream _stream;
+    private readonly Lock _lock = new();
 
     /// <summary>The records already in the file, by item index.</summary>
     public IReadOnlyDictionary<int, JsonObject> Existing { get; }
@@ -67,14 +68,34 @@ public sealed class ResultsFile : IDisposable
         }
     }
 
-    /// <summary>Appends one record (it must hold an integer "index") and flushes it to disk.</summary>
+    /// <summary>The complete records of a results file (a torn last line is ignored), in file order.</summary>
+    public static IReadOnlyList<JsonObject> Read(string path)
+    {
+        if (!File.Exists(path))
+            throw new FileNotFoundException($"results file '{path}' does not exist; write it with 'reason eval countdown --out {path}'.", path);
+        var records = new List<JsonObject>();
+        foreach (string line in File.ReadLines(path))
+        {
+            if (line.Length == 0)
+                continue;
+            if (TryRecord(line) is not { } record)
+                break;
+            records.Add(record);
+        }
+        return records;
+    }
+
+    /// <summary>Appends one record (it must hold an integer "index") and flushes it to disk; safe from several threads.</summary>
     public void Append(JsonObject record)
     {
         if (record["index"] is null)
             throw new ArgumentException("A result record needs an \"index\".", nameof(record));
         var bytes = Encoding.UTF8.GetBytes(record.ToJsonString() + "\n");
-        _stream.Write(bytes);
-        _stream.Flush(flushToDisk: true);
+        lock (_lock)
+        {
+            _stream.Write(bytes);
+            _stream.Flush(flushToDisk: true);
+        }
     }
 
     /// <summary>Closes the file.</summary>

@@ -6,6 +6,7 @@ using Reasoning.Engine.Models;
 using Reasoning.Engine.Tokenization;
 using Reasoning.Evaluation;
 using Reasoning.Evaluation.Countdown;
+using Reasoning.Evaluation.Reports;
 using Reasoning.Tasks.Countdown;
 using Reasoning.Threads;
 using Spectre.Console;
@@ -28,8 +29,9 @@ internal static class EvalCommand
         var output = new Option<string>("--out") { Description = "Results JSONL, one record per problem.", Required = true };
         var resume = new Option<bool>("--resume") { Description = "Keep the records already in --out and do only the rest." };
         var json = new Option<bool>("--json") { Description = "Print the summary as JSON." };
+        var parallel = new Option<int>("--parallel") { Description = "Problems solved at once, batched by the engine (latency is per problem under that load; use 1 to measure latency).", DefaultValueFactory = _ => 1 };
         var countdown = new Command("countdown", "Evaluate Countdown problems.");
-        foreach (var o in new Option[] { problems, count, strategy, context, temperature, seed, model, output, resume, json })
+        foreach (var o in new Option[] { problems, count, strategy, context, temperature, seed, model, output, resume, parallel, json })
             countdown.Options.Add(o);
         countdown.SetAction(async (p, ct) =>
         {
@@ -46,24 +48,29 @@ internal static class EvalCommand
             var records = new List<JsonObject>(results.Existing.Values);
             var todo = Enumerable.Range(0, list.Count).Where(i => !results.Existing.ContainsKey(i)).ToList();
 
+            int width = p.GetValue(parallel);
+            if (width is < 1 or > 256)
+                throw new Engine.Errors.InvalidRequestException($"--parallel {width} must be between 1 and 256.");
+
             async Task Work(Action<int> progress)
             {
                 int done = 0;
-                foreach (int i in todo)
+                await Parallel.ForEachAsync(todo, new ParallelOptions { MaxDegreeOfParallelism = width, CancellationToken = ct }, async (i, token) =>
                 {
-                    ct.ThrowIfCancellationRequested();
-                    var r = await CountdownSolver.SolveAsync(engine, codec, list[i], options with { Seed = options.Seed + (ulong)i }, null, ct);
+                    var r = await CountdownSolver.SolveAsync(engine, codec, list[i], options with { Seed = options.Seed + (ulong)i }, null, token);
                     var record = new JsonObject
                     {
                         ["index"] = i, ["numbers"] = new JsonArray(list[i].Numbers.Select(x => (JsonNode)x).ToArray()), ["target"] = list[i].Target,
                         ["strategy"] = strat.ToString(), ["context"] = options.ContextWindow, ["solved"] = r.Solved, ["verified"] = r.Verified,
                         ["solution"] = r.Solution is null ? null : new JsonArray(r.Solution.Select(s => (JsonNode)s).ToArray()), ["reason"] = r.Reason,
                         ["total_tokens"] = r.TotalTokens, ["sequential_tokens"] = r.SequentialTokens, ["threads"] = r.Threads, ["elapsed_ms"] = Math.Round(r.ElapsedMilliseconds, 1),
+                        ["parallel"] = width,
                     };
                     results.Append(record);
-                    records.Add(record);
-                    progress(++done);
-                }
+                    lock (records)
+                        records.Add(record);
+                    progress(Interlocked.Increment(ref done));
+                });
             }
 
             if (Console.IsOutputRedirected || p.GetValue(json))
@@ -74,33 +81,66 @@ internal static class EvalCommand
                     var task = ctx.AddTask($"countdown {strat}", maxValue: Math.Max(1, todo.Count));
                     await Work(d => task.Value = d);
                 });
-            var summary = Summarize(records, strat, options.ContextWindow);
+            if (records.Count == 0)
+            {
+                Console.Error.WriteLine("no problems evaluated.");
+                return 0;
+            }
+            var summary = EvaluationSummary.FromRecords(records, p.GetValue(output)!);
             if (p.GetValue(json))
-                Console.WriteLine(summary.ToJsonString());
+                Console.WriteLine(summary.ToJson().ToJsonString());
             else
-                PrintTable(summary);
+                Console.Write(ComparisonReport.MarkdownTable([summary]));
             return 0;
         });
         eval.Subcommands.Add(countdown);
+        eval.Subcommands.Add(Report());
         return eval;
     }
 
-    private static JsonObject Summarize(List<JsonObject> records, CountdownStrategy strategy, int context)
+    private static Command Report()
     {
-        double Mean(string key) => records.Count == 0 ? 0 : records.Average(r => double.Parse(r[key]!.ToJsonString(), System.Globalization.CultureInfo.InvariantCulture));
-        return new JsonObject
+        var inputs = new Argument<string[]>("results") { Description = "Results files written by 'reason eval countdown --out', one per strategy and context.", Arity = ArgumentArity.OneOrMore };
+        var output = new Option<string?>("--out") { Description = "Folder for table.md, accuracy-vs-tokens.svg and accuracy-vs-latency.svg." };
+        var title = new Option<string>("--title") { Description = "Title of the plots.", DefaultValueFactory = _ => "Countdown" };
+        var cmd = new Command("report", "Compare evaluations: a Markdown table and accuracy plots against total tokens and latency.");
+        cmd.Arguments.Add(inputs);
+        cmd.Options.Add(output);
+        cmd.Options.Add(title);
+        cmd.SetAction(p =>
         {
-            ["strategy"] = strategy.ToString(), ["context"] = context, ["problems"] = records.Count,
-            ["accuracy"] = records.Count == 0 ? 0 : records.Count(r => r["verified"]!.GetValue<bool>()) / (double)records.Count,
-            ["mean_total_tokens"] = Mean("total_tokens"), ["mean_sequential_tokens"] = Mean("sequential_tokens"), ["mean_latency_ms"] = Mean("elapsed_ms"),
-        };
+            var summaries = p.GetValue(inputs)!.Select(path =>
+            {
+                try
+                {
+                    return EvaluationSummary.Load(path);
+                }
+                catch (ArgumentException e)
+                {
+                    throw new Engine.Errors.InvalidRequestException(e.Message);
+                }
+            }).ToList();
+            string table = ComparisonReport.MarkdownTable(summaries);
+            Console.Write(table);
+            if (p.GetValue(output) is { } dir)
+            {
+                Directory.CreateDirectory(dir);
+                string name = p.GetValue(title)!;
+                WriteAtomically(Path.Combine(dir, "table.md"), table);
+                WriteAtomically(Path.Combine(dir, "accuracy-vs-tokens.svg"), ComparisonReport.Plot(summaries, s => s.MeanTotalTokens, "mean total tokens per problem", name + ": accuracy against total tokens"));
+                WriteAtomically(Path.Combine(dir, "accuracy-vs-sequential.svg"), ComparisonReport.Plot(summaries, s => s.MeanSequentialTokens, "mean sequential tokens per problem", name + ": accuracy against sequential tokens"));
+                WriteAtomically(Path.Combine(dir, "accuracy-vs-latency.svg"), ComparisonReport.Plot(summaries, s => s.MeanLatencyMs / 1000, "mean latency per problem (s)", name + ": accuracy against latency"));
+                Console.Error.WriteLine($"wrote {dir}/table.md and three plots");
+            }
+            return 0;
+        });
+        return cmd;
     }
 
-    private static void PrintTable(JsonObject s)
+    private static void WriteAtomically(string path, string text)
     {
-        var table = new Table().AddColumns("strategy", "context", "problems", "accuracy", "mean total tokens", "mean sequential tokens", "mean latency");
-        table.AddRow(s["strategy"]!.ToString(), s["context"]!.ToString(), s["problems"]!.ToString(), $"{s["accuracy"]!.GetValue<double>():P1}",
-            $"{s["mean_total_tokens"]!.GetValue<double>():0}", $"{s["mean_sequential_tokens"]!.GetValue<double>():0}", $"{s["mean_latency_ms"]!.GetValue<double>() / 1000:0.00} s");
-        AnsiConsole.Write(table);
+        string partial = path + ".partial";
+        File.WriteAllText(partial, text);
+        File.Move(partial, path, overwrite: true);
     }
 }

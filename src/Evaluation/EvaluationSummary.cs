@@ -1,0 +1,76 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+
+namespace Reasoning.Evaluation;
+
+/// <summary>
+/// The figures of one evaluation (one strategy at one context window) over its per-problem records: accuracy with
+/// its 95% Wilson interval, and mean total tokens, sequential tokens and latency.
+/// </summary>
+/// <param name="Strategy">The strategy, as written in the records (apr, sos, cons@8, ...).</param>
+/// <param name="Context">The context window of each thread, in tokens.</param>
+/// <param name="Problems">Problems evaluated.</param>
+/// <param name="Correct">Problems whose solution the checker accepted.</param>
+/// <param name="MeanTotalTokens">Mean tokens generated and fed over all threads.</param>
+/// <param name="MeanSequentialTokens">Mean tokens on the longest causal chain.</param>
+/// <param name="MeanLatencyMs">Mean wall time per problem, in milliseconds.</param>
+/// <param name="Parallel">How many problems ran at once (latency is comparable only at equal values).</param>
+public sealed record EvaluationSummary(string Strategy, int Context, int Problems, int Correct, double MeanTotalTokens,
+    double MeanSequentialTokens, double MeanLatencyMs, int Parallel)
+{
+    /// <summary>Correct / Problems (0 when there are none).</summary>
+    public double Accuracy => Problems == 0 ? 0 : Correct / (double)Problems;
+
+    /// <summary>The 95% Wilson score interval of the accuracy.</summary>
+    public (double Low, double High) AccuracyInterval
+    {
+        get
+        {
+            if (Problems == 0)
+                return (0, 1);
+            const double z = 1.959963984540054;
+            double n = Problems, p = Accuracy;
+            double centre = (p + z * z / (2 * n)) / (1 + z * z / n);
+            double half = z * Math.Sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n);
+            return (Math.Max(0, centre - half), Math.Min(1, centre + half));
+        }
+    }
+
+    /// <summary>Summarizes records written by <c>reason eval countdown</c> (all of one strategy and context).</summary>
+    /// <exception cref="ArgumentException">The records mix strategies or contexts, or one lacks a field.</exception>
+    public static EvaluationSummary FromRecords(IReadOnlyList<JsonObject> records, string source = "records")
+    {
+        if (records.Count == 0)
+            throw new ArgumentException($"{source} holds no records.", nameof(records));
+        string strategy = Field(records[0], "strategy", source).GetValue<string>();
+        int context = Field(records[0], "context", source).GetValue<int>();
+        foreach (var r in records)
+            if (Field(r, "strategy", source).GetValue<string>() != strategy || Field(r, "context", source).GetValue<int>() != context)
+                throw new ArgumentException($"{source} mixes strategies or contexts ({strategy} at {context} and {r["strategy"]} at {r["context"]}); summarize one evaluation at a time.", nameof(records));
+        double Mean(string key) => records.Average(r => Number(Field(r, key, source)));
+        int parallel = records[0]["parallel"] is JsonValue pv ? pv.GetValue<int>() : 1;
+        return new EvaluationSummary(strategy, context, records.Count, records.Count(r => Field(r, "verified", source).GetValue<bool>()),
+            Mean("total_tokens"), Mean("sequential_tokens"), Mean("elapsed_ms"), parallel);
+    }
+
+    /// <summary>Summarizes a results file.</summary>
+    public static EvaluationSummary Load(string path) => FromRecords(ResultsFile.Read(path), path);
+
+    /// <summary>The summary as JSON (the shape <c>reason eval countdown --json</c> prints).</summary>
+    public JsonObject ToJson()
+    {
+        var (low, high) = AccuracyInterval;
+        return new JsonObject
+        {
+            ["strategy"] = Strategy, ["context"] = Context, ["problems"] = Problems, ["correct"] = Correct, ["accuracy"] = Accuracy,
+            ["accuracy_ci95"] = new JsonArray(Math.Round(low, 4), Math.Round(high, 4)),
+            ["mean_total_tokens"] = Math.Round(MeanTotalTokens, 1), ["mean_sequential_tokens"] = Math.Round(MeanSequentialTokens, 1),
+            ["mean_latency_ms"] = Math.Round(MeanLatencyMs, 1), ["parallel"] = Parallel,
+        };
+    }
+
+    private static JsonNode Field(JsonObject record, string key, string source) =>
+        record[key] ?? throw new ArgumentException($"a record of {source} has no \"{key}\"; was it written by 'reason eval countdown'?");
+
+    private static double Number(JsonNode node) => double.Parse(node.ToJsonString(), CultureInfo.InvariantCulture);
+}
