@@ -17,11 +17,28 @@ public static class Activations
         ref float pu = ref MemoryMarshal.GetReference(up);
         ref float pr = ref MemoryMarshal.GetReference(result);
         int n = gate.Length, i = 0;
-        var one = Vector512.Create(1f);
-        for (; i + 16 <= n; i += 16)
+        if (Vector512.IsHardwareAccelerated)
         {
-            var g = Vector512.LoadUnsafe(ref pg, (nuint)i);
-            (g / (one + Vector512.Exp(-g)) * Vector512.LoadUnsafe(ref pu, (nuint)i)).StoreUnsafe(ref pr, (nuint)i);
+            var one = Vector512.Create(1f);
+            for (; i + 16 <= n; i += 16)
+            {
+                var g = Vector512.LoadUnsafe(ref pg, (nuint)i);
+                (g / (one + Vector512.Exp(-g)) * Vector512.LoadUnsafe(ref pu, (nuint)i)).StoreUnsafe(ref pr, (nuint)i);
+            }
+        }
+        else
+        {
+            // Without AVX-512 the same lanes as two halves (Vector512.Exp is emulated by Vector256.Exp there), and the
+            // same 16-wide loop, so the scalar tail covers the same elements on every machine.
+            var one = Vector256.Create(1f);
+            for (; i + 16 <= n; i += 16)
+            {
+                for (int h = 0; h < 16; h += 8)
+                {
+                    var g = Vector256.LoadUnsafe(ref pg, (nuint)(i + h));
+                    (g / (one + Vector256.Exp(-g)) * Vector256.LoadUnsafe(ref pu, (nuint)(i + h))).StoreUnsafe(ref pr, (nuint)(i + h));
+                }
+            }
         }
         for (; i < n; i++)
         {

@@ -41,6 +41,16 @@ public static class Convert
                 Vector512.ShiftLeft(hi, 16).AsSingle().CopyTo(destination.Slice(i + 16, 16));
             }
         }
+        else if (Vector256.IsHardwareAccelerated)
+        {
+            for (; i + 16 <= source.Length; i += 16)
+            {
+                var bits = Vector256.Create(source.Slice(i, 16));
+                var (lo, hi) = Vector256.Widen(bits);
+                Vector256.ShiftLeft(lo, 16).AsSingle().CopyTo(destination.Slice(i, 8));
+                Vector256.ShiftLeft(hi, 16).AsSingle().CopyTo(destination.Slice(i + 8, 8));
+            }
+        }
         for (; i < source.Length; i++)
             destination[i] = BF16ToSingle(source[i]);
     }

@@ -131,7 +131,7 @@ public static unsafe partial class MatMul
     }
 
     /// <summary>
-    /// Reduces an accumulator in one fixed order (<see cref="Vectors.Sum"/>) and adds the bias: the single
+    /// Reduces an accumulator in one fixed order (<see cref="Vectors.Sum(Vector512{float})"/>) and adds the bias: the single
     /// place where every kernel turns an accumulator into y[o + j], so all of them round identically.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

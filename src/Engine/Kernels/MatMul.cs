@@ -11,7 +11,7 @@ namespace Reasoning.Engine.Kernels;
 /// </summary>
 /// <remarks>
 /// Every element y[r, o] is one Vector512 accumulator fed by fused multiply-adds over k in ascending 16-wide steps,
-/// summed by <see cref="MatMul.Finish"/>; the single-row and the register-blocked multi-row kernels (MatMul.Tiles.cs)
+/// summed by <see cref="MatMul.Finish(System.Runtime.Intrinsics.Vector512{float}, float*, int, int, int, float*)"/>; the single-row and the register-blocked multi-row kernels (MatMul.Tiles.cs)
 /// differ only in how many such accumulators they keep in flight. The work is split over blocks of 8 output rows, so
 /// each core streams its own part of W once per call, whatever the number of rows.
 /// </remarks>
@@ -28,7 +28,15 @@ public static unsafe partial class MatMul
     private const int PartsPerThread = 4;
 
     /// <summary>Multiplies <paramref name="rows"/> rows of <paramref name="x"/> ([rows, W.Cols]) by Wᵀ into <paramref name="y"/> ([rows, W.Rows]).</summary>
-    public static void Multiply(WeightMatrix w, ReadOnlySpan<float> x, int rows, Span<float> y, ReadOnlySpan<float> bias = default, ThreadTeam? team = null)
+    public static void Multiply(WeightMatrix w, ReadOnlySpan<float> x, int rows, Span<float> y, ReadOnlySpan<float> bias = default, ThreadTeam? team = null) =>
+        Multiply(w, x, rows, y, bias, team, System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated);
+
+    /// <summary>
+    /// <see cref="Multiply(WeightMatrix, ReadOnlySpan{float}, int, Span{float}, ReadOnlySpan{float}, ThreadTeam?)"/> with
+    /// the kernel family chosen: the Vector512 tiles (<paramref name="vector512"/>) or the Vector256 ones. Both give
+    /// bitwise the same result; tests run both on any machine (emulated Vector512 is merely slow).
+    /// </summary>
+    internal static void Multiply(WeightMatrix w, ReadOnlySpan<float> x, int rows, Span<float> y, ReadOnlySpan<float> bias, ThreadTeam? team, bool vector512)
     {
         if (rows < 0 || x.Length < (long)rows * w.Cols || y.Length < (long)rows * w.Rows)
             throw new ArgumentException($"MatMul [{rows}, {w.Cols}] × [{w.Cols}, {w.Rows}]: x has {x.Length} floats, y {y.Length}.");
@@ -46,7 +54,7 @@ public static unsafe partial class MatMul
                 {
                     W = w.Data, Rows = w.Rows, Blocks = w.Blocks, BlockBytes = w.BlockBytes, DType = w.DType,
                     Chunks = w.PaddedCols / w.ChunkElements, ChunkElements = w.ChunkElements,
-                    X = xp, XRows = rows, XStride = w.PaddedCols, Y = yp, Bias = bias.IsEmpty ? null : bp,
+                    X = xp, XRows = rows, XStride = w.PaddedCols, Y = yp, Bias = bias.IsEmpty ? null : bp, Vector512 = vector512,
                 };
                 if (w.PaddedCols != w.Cols)
                 {
@@ -80,6 +88,7 @@ public static unsafe partial class MatMul
         public long BlockBytes;
         public TensorDType DType;
         public float* X, Y, Bias;
+        public bool Vector512;
 
         public readonly void Run(int part)
         {
@@ -101,6 +110,11 @@ public static unsafe partial class MatMul
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RunBlocks<T>(in Job job, int first, int end) where T : unmanaged, IWeightChunk
     {
+        if (!job.Vector512)
+        {
+            RunBlocks256<T>(job, first, end);
+            return;
+        }
         for (int b = first; b < end; b++)
         {
             byte* block = job.W + b * job.BlockBytes;

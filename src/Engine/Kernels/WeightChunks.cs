@@ -14,6 +14,12 @@ internal unsafe interface IWeightChunk
 
     /// <summary>Widens a chunk: <paramref name="low"/> holds elements 0–15, <paramref name="high"/> 16–31 (unused for f32).</summary>
     static abstract void Widen(byte* chunk, out Vector512<float> low, out Vector512<float> high);
+
+    /// <summary>
+    /// Lanes 8·<paramref name="half"/> to 8·<paramref name="half"/> + 7 of <see cref="Widen"/>'s two vectors, for
+    /// machines without AVX-512: <paramref name="low"/> holds elements 8h…8h+7, <paramref name="high"/> 16+8h…16+8h+7.
+    /// </summary>
+    static abstract void WidenHalf(byte* chunk, int half, out Vector256<float> low, out Vector256<float> high);
 }
 
 /// <summary>f32 chunks: 16 elements, loaded as they are.</summary>
@@ -25,6 +31,13 @@ internal readonly unsafe struct F32Chunk : IWeightChunk
     public static void Widen(byte* chunk, out Vector512<float> low, out Vector512<float> high)
     {
         low = Vector512.Load((float*)chunk);
+        high = default;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void WidenHalf(byte* chunk, int half, out Vector256<float> low, out Vector256<float> high)
+    {
+        low = Vector256.Load((float*)chunk + 8 * half);
         high = default;
     }
 }
@@ -44,6 +57,14 @@ internal readonly unsafe struct BF16Chunk : IWeightChunk
         low = Vector512.ShiftLeft(bits, 16).AsSingle();
         high = (bits & Vector512.Create(0xFFFF_0000u)).AsSingle();
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void WidenHalf(byte* chunk, int half, out Vector256<float> low, out Vector256<float> high)
+    {
+        var bits = Vector256.Load((uint*)chunk + 8 * half);
+        low = Vector256.ShiftLeft(bits, 16).AsSingle();
+        high = (bits & Vector256.Create(0xFFFF_0000u)).AsSingle();
+    }
 }
 
 /// <summary>
@@ -62,6 +83,28 @@ internal readonly unsafe struct F16Chunk : IWeightChunk
         var bits = Vector512.Load((uint*)chunk);
         low = ToSingle(bits & Vector512.Create(0xFFFFu));
         high = ToSingle(Vector512.ShiftRightLogical(bits, 16));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void WidenHalf(byte* chunk, int half, out Vector256<float> low, out Vector256<float> high)
+    {
+        var bits = Vector256.Load((uint*)chunk + 8 * half);
+        low = ToSingle(bits & Vector256.Create(0xFFFFu));
+        high = ToSingle(Vector256.ShiftRightLogical(bits, 16));
+    }
+
+    /// <summary>The Vector256 form of <see cref="ToSingle(Vector512{uint})"/>, operation for operation.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector256<float> ToSingle(Vector256<uint> half)
+    {
+        var magnitude = half & Vector256.Create(0x7FFFu);
+        var shifted = Vector256.ShiftLeft(magnitude, 13);
+        var finite = shifted.AsSingle() * Vector256.Create(0x7780_0000u).AsSingle() /* 2^112 */;
+        var special = (shifted | Vector256.Create(0x7F80_0000u)).AsSingle();
+        var isSpecial = Vector256.GreaterThanOrEqual(magnitude, Vector256.Create(0x7C00u)).AsSingle();
+        var value = Vector256.ConditionalSelect(isSpecial, special, finite);
+        var sign = Vector256.ShiftLeft(half & Vector256.Create(0x8000u), 16);
+        return (value.AsUInt32() | sign).AsSingle();
     }
 
     /// <summary>Converts f16 bit patterns held in the low 16 bits of each lane.</summary>

@@ -3,7 +3,7 @@ namespace Reasoning.Training.Kernels;
 /// <summary>The obviously-correct triple loop behind <see cref="Gemm"/>, accumulated in double; tests compare the two.</summary>
 public static class GemmReference
 {
-    /// <summary>C[i, j] (+)= Σ_p A(i, p) · B(p, j), with the same strided views as <see cref="Gemm.Multiply"/>.</summary>
+    /// <summary>C[i, j] (+)= Σ_p A(i, p) · B(p, j), with the same strided views as <see cref="Gemm.Multiply(Gemm.View, Gemm.View, float[], int, int, int, int, int, bool, int)"/>.</summary>
     public static void Multiply(Gemm.View a, Gemm.View b, float[] c, int cOffset, int ldc, int rows, int depth, int cols, bool accumulate)
     {
         for (int i = 0; i < rows; i++)

@@ -84,4 +84,27 @@ public sealed class MatMulTests
         MatMul.Multiply(w, x, 1, without);
         without.Should().Equal(withZeroBias);
     }
+
+    [Theory]
+    [InlineData(TensorDType.F32)]
+    [InlineData(TensorDType.BF16)]
+    [InlineData(TensorDType.F16)]
+    public void Vector256_and_Vector512_kernels_give_bitwise_the_same_result(TensorDType dtype)
+    {
+        // Machines without AVX-512 run the Vector256 tiles; the promise is that they round exactly as the Vector512
+        // tiles do, so a model gives the same tokens on both. Batches of 1..9 rows reach the tile and the tail kernels.
+        const int outputs = 43, inputs = 200;
+        using var w = WeightMatrix.Pack(RandomData.Matrix(dtype, outputs, inputs, seed: 9), dtype, outputs, inputs);
+        var bias = RandomData.Floats(outputs, seed: 10);
+        using var team = new ThreadTeam(2);
+        for (int rows = 1; rows <= 9; rows++)
+        {
+            var x = RandomData.Floats(rows * inputs, seed: 11 + rows);
+            var wide = new float[rows * outputs];
+            var narrow = new float[rows * outputs];
+            MatMul.Multiply(w, x, rows, wide, bias, team, vector512: true);
+            MatMul.Multiply(w, x, rows, narrow, bias, null, vector512: false);
+            narrow.Should().Equal(wide, $"{rows} rows of {dtype}");
+        }
+    }
 }
