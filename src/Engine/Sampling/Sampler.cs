@@ -34,34 +34,43 @@ public static class Sampler
         return best;
     }
 
-    private static int Draw(ReadOnlySpan<float> logits, SamplingOptions o, RandomStream random)
+    private static int Draw(ReadOnlySpan<float> logits, SamplingOptions o, RandomStream random, bool sortAll = false)
     {
-        // Candidates sorted by logit (descending, then id ascending) so filters and the draw are deterministic.
-        var order = new int[logits.Length];
+        double t = o.Temperature;
+        float maxLogit = logits[ArgMax(logits)];
+        double max = maxLogit / t;
+        if (o.TopK == 0 && o.MinP == 0 && o.TopP >= 1)
+            return DrawInIndexOrder(logits, t, max, random);
+        bool topK = o.TopK > 0 && o.TopK < logits.Length;
+
+        // Candidates in the order the filters need: logit descending, then id ascending. Sorting all of a 150k
+        // vocabulary costs more than the forward step of a small model, so only the tokens that can matter are sorted:
+        // the top k, or (without top-k) those within e^-40 of the best, with a full sort when they are not enough.
+        long[] order = topK ? TopKeys(logits, o.TopK) : KeysAbove(logits, t, max, sortAll ? double.NegativeInfinity : CutoffLog);
+        Array.Sort(order);
+        double normalizer = 0;
+        if (topK)
+            foreach (long key in order)
+                normalizer += Math.Exp(logits[IdOf(key)] / t - max);
+        else
+            foreach (float l in logits)
+                normalizer += Math.Exp(l / t - max);
+        bool complete = topK || order.Length == logits.Length;
+
+        var probs = new double[order.Length];
         for (int i = 0; i < order.Length; i++)
-            order[i] = i;
-        var keys = logits.ToArray();
-        Array.Sort(order, (a, b) => keys[a] != keys[b] ? keys[b].CompareTo(keys[a]) : a.CompareTo(b));
-
-        int count = o.TopK > 0 ? Math.Min(o.TopK, order.Length) : order.Length;
-        var probs = new double[count];
-        double max = keys[order[0]] / (double)o.Temperature;
-        double sum = 0;
-        for (int i = 0; i < count; i++)
-        {
-            probs[i] = Math.Exp(keys[order[i]] / (double)o.Temperature - max);
-            sum += probs[i];
-        }
-        for (int i = 0; i < count; i++)
-            probs[i] /= sum;
-
+            probs[i] = Math.Exp(logits[IdOf(order[i])] / t - max) / normalizer;
+        int count = order.Length;
         if (o.MinP > 0)
         {
+            if (!complete && Math.Log(o.MinP) < CutoffLog)
+                return DrawAll(logits, o, random);   // the floor reaches below the tokens kept: sort them all
             double floor = o.MinP * probs[0];
             int kept = 1;
             while (kept < count && probs[kept] >= floor)
                 kept++;
             count = kept;
+            complete = true;   // every token past the floor is out, kept or not
         }
         if (o.TopP < 1)
         {
@@ -73,8 +82,12 @@ public static class Sampler
                 if (cumulative >= o.TopP)
                     break;
             }
+            if (cumulative < o.TopP && !complete)
+                return DrawAll(logits, o, random);   // the nucleus is larger than the tokens kept
             count = kept;
         }
+        else if (!complete)
+            return DrawAll(logits, o, random);
 
         double total = 0;
         for (int i = 0; i < count; i++)
@@ -85,9 +98,79 @@ public static class Sampler
         {
             acc += probs[i];
             if (u < acc)
-                return order[i];
+                return IdOf(order[i]);
         }
-        return order[count - 1];
+        return IdOf(order[count - 1]);
+    }
+
+    /// <summary>Tokens whose scaled logit is below the best by more than this are left out of the first sort.</summary>
+    private const double CutoffLog = -40;
+
+    // Plain temperature sampling: the cumulative sum in id order needs no sort.
+    private static int DrawInIndexOrder(ReadOnlySpan<float> logits, double t, double max, RandomStream random)
+    {
+        double total = 0;
+        foreach (float l in logits)
+            total += Math.Exp(l / t - max);
+        double u = random.NextDouble() * total;
+        double acc = 0;
+        int last = 0;
+        for (int i = 0; i < logits.Length; i++)
+        {
+            double p = Math.Exp(logits[i] / t - max);
+            if (p == 0)
+                continue;
+            last = i;
+            acc += p;
+            if (u < acc)
+                return i;
+        }
+        return last;
+    }
+
+    // The filters over every token, fully sorted: reached only when the kept candidates cannot decide.
+    private static int DrawAll(ReadOnlySpan<float> logits, SamplingOptions o, RandomStream random) =>
+        Draw(logits, o, random, sortAll: true);
+
+    /// <summary>
+    /// A sort key ordering logits descending, then ids ascending: the float's bits made monotonic, inverted, in the
+    /// high half; the id in the low half.
+    /// </summary>
+    private static long KeyOf(float logit, int id)
+    {
+        uint bits = BitConverter.SingleToUInt32Bits(logit);
+        uint ascending = (bits & 0x8000_0000u) != 0 ? ~bits : bits | 0x8000_0000u;
+        return (long)(((ulong)~ascending << 32) | (uint)id) ^ long.MinValue;
+    }
+
+    private static int IdOf(long key) => (int)(uint)key;
+
+    private static long[] KeysAbove(ReadOnlySpan<float> logits, double t, double max, double cutoff)
+    {
+        var keys = new List<long>();
+        for (int i = 0; i < logits.Length; i++)
+            if (logits[i] / t - max >= cutoff)
+                keys.Add(KeyOf(logits[i], i));
+        return [.. keys];
+    }
+
+    // The k smallest keys (the k best tokens) by a bounded max-heap.
+    private static long[] TopKeys(ReadOnlySpan<float> logits, int k)
+    {
+        var heap = new PriorityQueue<long, long>(k + 1);
+        for (int i = 0; i < logits.Length; i++)
+        {
+            long key = KeyOf(logits[i], i);
+            if (heap.Count < k)
+                heap.Enqueue(key, ~key);   // ~key: the largest key (the worst token kept) on top
+            else if (key < heap.Peek())
+                heap.EnqueueDequeue(key, ~key);
+        }
+        var result = new long[heap.Count];
+        int n = 0;
+        while (heap.Count > 0)
+            result[n++] = heap.Dequeue();
+        return result;
     }
 
     /// <summary>log softmax of the logits, in double precision then rounded.</summary>

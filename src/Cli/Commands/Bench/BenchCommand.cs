@@ -19,7 +19,31 @@ internal static class BenchCommand
         bench.Subcommands.Add(Prefill());
         bench.Subcommands.Add(Batch());
         bench.Subcommands.Add(Fork());
+        bench.Subcommands.Add(Ceilings());
         return bench;
+    }
+
+    private static Command Ceilings()
+    {
+        var cmd = new Command("ceilings", "This machine's DRAM read bandwidth and f32 FMA throughput, the bounds of decode and prefill.");
+        var json = new Option<bool>("--json") { Description = "Print one JSON object." };
+        cmd.Options.Add(json);
+        cmd.SetAction(p =>
+        {
+            int cores = Environment.ProcessorCount;
+            var result = new Dictionary<string, object>
+            {
+                ["vector512_hardware"] = System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated,
+                ["read_gb_per_s_1_thread"] = Engine.Kernels.MachineCeilings.ReadBandwidth(1),
+                [$"read_gb_per_s_{cores}_threads"] = Engine.Kernels.MachineCeilings.ReadBandwidth(cores),
+                ["fma_gflops_1_thread"] = Engine.Kernels.MachineCeilings.FmaThroughput(1),
+                [$"fma_gflops_{cores}_threads"] = Engine.Kernels.MachineCeilings.FmaThroughput(cores),
+                ["threads"] = cores,
+            };
+            Print(result, p.GetValue(json));
+            return 0;
+        });
+        return cmd;
     }
 
     private static Common AddCommon(Command command)
@@ -170,12 +194,17 @@ internal static class BenchCommand
         result["weight_bytes"] = model.WeightBytes;
         result["load_ms"] = loadMs;
         result["threads"] = p.GetValue(c.Threads) > 0 ? p.GetValue(c.Threads) : Environment.ProcessorCount;
-        if (p.GetValue(c.Json))
+        Print(result, p.GetValue(c.Json));
+        return 0;
+    }
+
+    private static void Print(Dictionary<string, object> result, bool json)
+    {
+        if (json)
             Console.WriteLine(JsonSerializer.Serialize(result));
         else
             foreach (var (key, value) in result)
                 Console.WriteLine($"{key,-28} {Format(value)}");
-        return 0;
     }
 
     private static string Format(object value) => value switch
