@@ -5,11 +5,13 @@ namespace Reasoning.Engine.Kernels;
 
 // The same kernels for machines without AVX-512 (Vector512 is emulated there, several times slower). Each output
 // element keeps its 16-lane accumulator as two Vector256 halves (lanes 0–7, 8–15), fed by the same FMAs in the same
-// order as the Vector512 kernels and reduced by the same Sum, so results are bitwise identical to them. With 16 ymm
-// registers the tiles are smaller: 4 x rows × 1 weight row, and 1 x row × 4 weight rows.
+// order as the Vector512 kernels and reduced by the same Sum, so results are bitwise identical to them.
+// With 16 ymm registers a kernel cannot hold both halves of many outputs, so it makes two passes over a block, one per
+// half (bytes 0–31, then 32–63 of every 64-byte chunk). Both passes touch the same cache lines, so the first streams
+// the block from DRAM in order and the second finds it in cache.
 public static unsafe partial class MatMul
 {
-    /// <summary>Blocks [first, end) with the Vector256 tiles: 4 x rows at a time, then the leftover rows one by one.</summary>
+    /// <summary>Blocks [first, end) with the Vector256 kernels: 4 x rows at a time, then the leftover rows one by one.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RunBlocks256<T>(in Job job, int first, int end) where T : unmanaged, IWeightChunk
     {
@@ -23,95 +25,123 @@ public static unsafe partial class MatMul
             {
                 float* x = job.X + (long)r * job.XStride;
                 float* y = job.Y + (long)r * job.Rows;
-                for (int j = 0; j < valid; j++)
-                    Tile4x1<T>(block, job.Chunks, x, job.XStride, y, job.Rows, o, j, job.Bias);
+                for (int j0 = 0; j0 < valid; j0 += 2)
+                    Tile4x2<T>(block, job.Chunks, x, job.XStride, y, job.Rows, o, j0, valid, job.Bias);
             }
             for (; r < job.XRows; r++)
-            {
-                float* x = job.X + (long)r * job.XStride, y = job.Y + (long)r * job.Rows;
-                Row1x4<T>(block, job.Chunks, x, y, o, 0, valid, job.Bias);
-                if (valid > 4)
-                    Row1x4<T>(block, job.Chunks, x, y, o, 4, valid, job.Bias);
-            }
+                Row1x8Halves<T>(block, job.Chunks, job.X + (long)r * job.XStride, job.Y + (long)r * job.Rows, o, valid, job.Bias);
         }
     }
 
-    /// <summary>One x row against rows j0..j0+3 of a block: 8 accumulator halves.</summary>
+    /// <summary>One x row against the 8 rows of a block (GEMV), one lane half per pass: 8 accumulators a pass.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Row1x4<T>(byte* block, int chunks, float* x, float* y, int o, int j0, int valid, float* bias)
+    private static void Row1x8Halves<T>(byte* block, int chunks, float* x, float* y, int o, int valid, float* bias)
         where T : unmanaged, IWeightChunk
     {
-        Vector256<float> a0 = default, b0 = default, a1 = default, b1 = default, a2 = default, b2 = default, a3 = default, b3 = default;
+        Vector256<float>* low = stackalloc Vector256<float>[WeightMatrix.BlockRows];
         int step = 16 * T.Vectors;
-        byte* w = block + j0 * 64;
-        for (int c = 0; c < chunks; c++, w += ChunkStride, x += step)
+        for (int half = 0; half < 2; half++)
         {
-            Half<T>(w + 0 * 64, x, ref a0, ref b0);
-            Half<T>(w + 1 * 64, x, ref a1, ref b1);
-            Half<T>(w + 2 * 64, x, ref a2, ref b2);
-            Half<T>(w + 3 * 64, x, ref a3, ref b3);
+            Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default;
+            Vector256<float> a4 = default, a5 = default, a6 = default, a7 = default;
+            byte* w = block;
+            float* xp = x + 8 * half;
+            for (int c = 0; c < chunks; c++, w += ChunkStride, xp += step)
+            {
+                var x0 = Vector256.Load(xp);
+                var x1 = T.Vectors == 2 ? Vector256.Load(xp + 16) : default;
+                AccumulateHalf<T>(w + 0 * 64, half, x0, x1, ref a0);
+                AccumulateHalf<T>(w + 1 * 64, half, x0, x1, ref a1);
+                AccumulateHalf<T>(w + 2 * 64, half, x0, x1, ref a2);
+                AccumulateHalf<T>(w + 3 * 64, half, x0, x1, ref a3);
+                AccumulateHalf<T>(w + 4 * 64, half, x0, x1, ref a4);
+                AccumulateHalf<T>(w + 5 * 64, half, x0, x1, ref a5);
+                AccumulateHalf<T>(w + 6 * 64, half, x0, x1, ref a6);
+                AccumulateHalf<T>(w + 7 * 64, half, x0, x1, ref a7);
+            }
+            if (half == 0)
+            {
+                low[0] = a0; low[1] = a1; low[2] = a2; low[3] = a3; low[4] = a4; low[5] = a5; low[6] = a6; low[7] = a7;
+                continue;
+            }
+            Finish(low[0], a0, y, o, 0, valid, bias);
+            Finish(low[1], a1, y, o, 1, valid, bias);
+            Finish(low[2], a2, y, o, 2, valid, bias);
+            Finish(low[3], a3, y, o, 3, valid, bias);
+            Finish(low[4], a4, y, o, 4, valid, bias);
+            Finish(low[5], a5, y, o, 5, valid, bias);
+            Finish(low[6], a6, y, o, 6, valid, bias);
+            Finish(low[7], a7, y, o, 7, valid, bias);
         }
-        Finish(a0, b0, y, o, j0, valid, bias);
-        Finish(a1, b1, y, o, j0 + 1, valid, bias);
-        Finish(a2, b2, y, o, j0 + 2, valid, bias);
-        Finish(a3, b3, y, o, j0 + 3, valid, bias);
     }
 
-    /// <summary>Four x rows against row j of a block: each widened weight half feeds 4 rows (8 accumulator halves).</summary>
+    /// <summary>
+    /// Four x rows against rows j0, j0+1 of a block, one lane half per pass: 8 accumulators, 4 widened weight vectors
+    /// and 2 x vectors; each x load feeds 2 FMAs and each widened weight vector 4.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tile4x1<T>(byte* block, int chunks, float* x, int xStride, float* y, int yStride, int o, int j, float* bias)
+    private static void Tile4x2<T>(byte* block, int chunks, float* x, int xStride, float* y, int yStride, int o, int j0, int valid, float* bias)
         where T : unmanaged, IWeightChunk
     {
-        Vector256<float> a0 = default, b0 = default, a1 = default, b1 = default, a2 = default, b2 = default, a3 = default, b3 = default;
+        Vector256<float>* low = stackalloc Vector256<float>[8];
         int step = 16 * T.Vectors;
-        byte* w = block + j * 64;
-        float* x0 = x, x1 = x + xStride, x2 = x + 2 * xStride, x3 = x + 3 * xStride;
-        for (int c = 0; c < chunks; c++, w += ChunkStride, x0 += step, x1 += step, x2 += step, x3 += step)
+        for (int half = 0; half < 2; half++)
         {
-            T.WidenHalf(w, 0, out var low, out var high);
-            a0 = Vector256.FusedMultiplyAdd(low, Vector256.Load(x0), a0);
-            a1 = Vector256.FusedMultiplyAdd(low, Vector256.Load(x1), a1);
-            a2 = Vector256.FusedMultiplyAdd(low, Vector256.Load(x2), a2);
-            a3 = Vector256.FusedMultiplyAdd(low, Vector256.Load(x3), a3);
-            if (T.Vectors == 2)
+            Vector256<float> a00 = default, a01 = default, a10 = default, a11 = default;
+            Vector256<float> a20 = default, a21 = default, a30 = default, a31 = default;
+            byte* w = block + j0 * 64;
+            float* x0 = x + 8 * half, x1 = x0 + xStride, x2 = x0 + 2 * xStride, x3 = x0 + 3 * xStride;
+            for (int c = 0; c < chunks; c++, w += ChunkStride, x0 += step, x1 += step, x2 += step, x3 += step)
             {
-                a0 = Vector256.FusedMultiplyAdd(high, Vector256.Load(x0 + 16), a0);
-                a1 = Vector256.FusedMultiplyAdd(high, Vector256.Load(x1 + 16), a1);
-                a2 = Vector256.FusedMultiplyAdd(high, Vector256.Load(x2 + 16), a2);
-                a3 = Vector256.FusedMultiplyAdd(high, Vector256.Load(x3 + 16), a3);
+                T.WidenHalf(w, half, out var l0, out var h0);
+                T.WidenHalf(w + 64, half, out var l1, out var h1);
+                Pair<T>(x0, l0, h0, l1, h1, ref a00, ref a01);
+                Pair<T>(x1, l0, h0, l1, h1, ref a10, ref a11);
+                Pair<T>(x2, l0, h0, l1, h1, ref a20, ref a21);
+                Pair<T>(x3, l0, h0, l1, h1, ref a30, ref a31);
             }
-            T.WidenHalf(w, 1, out low, out high);
-            b0 = Vector256.FusedMultiplyAdd(low, Vector256.Load(x0 + 8), b0);
-            b1 = Vector256.FusedMultiplyAdd(low, Vector256.Load(x1 + 8), b1);
-            b2 = Vector256.FusedMultiplyAdd(low, Vector256.Load(x2 + 8), b2);
-            b3 = Vector256.FusedMultiplyAdd(low, Vector256.Load(x3 + 8), b3);
-            if (T.Vectors == 2)
+            if (half == 0)
             {
-                b0 = Vector256.FusedMultiplyAdd(high, Vector256.Load(x0 + 24), b0);
-                b1 = Vector256.FusedMultiplyAdd(high, Vector256.Load(x1 + 24), b1);
-                b2 = Vector256.FusedMultiplyAdd(high, Vector256.Load(x2 + 24), b2);
-                b3 = Vector256.FusedMultiplyAdd(high, Vector256.Load(x3 + 24), b3);
+                low[0] = a00; low[1] = a01; low[2] = a10; low[3] = a11; low[4] = a20; low[5] = a21; low[6] = a30; low[7] = a31;
+                continue;
             }
+            Finish(low[0], a00, y, o, j0, valid, bias);
+            Finish(low[1], a01, y, o, j0 + 1, valid, bias);
+            Finish(low[2], a10, y + yStride, o, j0, valid, bias);
+            Finish(low[3], a11, y + yStride, o, j0 + 1, valid, bias);
+            Finish(low[4], a20, y + 2 * yStride, o, j0, valid, bias);
+            Finish(low[5], a21, y + 2 * yStride, o, j0 + 1, valid, bias);
+            Finish(low[6], a30, y + 3 * yStride, o, j0, valid, bias);
+            Finish(low[7], a31, y + 3 * yStride, o, j0 + 1, valid, bias);
         }
-        Finish(a0, b0, y, o, j, WeightMatrix.BlockRows, bias);
-        Finish(a1, b1, y + yStride, o, j, WeightMatrix.BlockRows, bias);
-        Finish(a2, b2, y + 2 * yStride, o, j, WeightMatrix.BlockRows, bias);
-        Finish(a3, b3, y + 3 * yStride, o, j, WeightMatrix.BlockRows, bias);
     }
 
-    /// <summary>One weight row's chunk into one x row's accumulator halves, in <see cref="Accumulate"/>'s order per lane.</summary>
+    /// <summary>One x row's half-chunk into the accumulators of two weight rows (low part first, as in Accumulate).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Half<T>(byte* chunk, float* x, ref Vector256<float> lo, ref Vector256<float> hi)
+    private static void Pair<T>(float* x, Vector256<float> l0, Vector256<float> h0, Vector256<float> l1, Vector256<float> h1,
+        ref Vector256<float> a0, ref Vector256<float> a1)
         where T : unmanaged, IWeightChunk
     {
-        T.WidenHalf(chunk, 0, out var low, out var high);
-        lo = Vector256.FusedMultiplyAdd(low, Vector256.Load(x), lo);
+        var xa = Vector256.Load(x);
+        a0 = Vector256.FusedMultiplyAdd(l0, xa, a0);
+        a1 = Vector256.FusedMultiplyAdd(l1, xa, a1);
         if (T.Vectors == 2)
-            lo = Vector256.FusedMultiplyAdd(high, Vector256.Load(x + 16), lo);
-        T.WidenHalf(chunk, 1, out low, out high);
-        hi = Vector256.FusedMultiplyAdd(low, Vector256.Load(x + 8), hi);
+        {
+            var xb = Vector256.Load(x + 16);
+            a0 = Vector256.FusedMultiplyAdd(h0, xb, a0);
+            a1 = Vector256.FusedMultiplyAdd(h1, xb, a1);
+        }
+    }
+
+    /// <summary>One weight row's half-chunk into one accumulator half, in the Vector512 kernels' order per lane.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AccumulateHalf<T>(byte* chunk, int half, Vector256<float> x0, Vector256<float> x1, ref Vector256<float> acc)
+        where T : unmanaged, IWeightChunk
+    {
+        T.WidenHalf(chunk, half, out var low, out var high);
+        acc = Vector256.FusedMultiplyAdd(low, x0, acc);
         if (T.Vectors == 2)
-            hi = Vector256.FusedMultiplyAdd(high, Vector256.Load(x + 24), hi);
+            acc = Vector256.FusedMultiplyAdd(high, x1, acc);
     }
 
     /// <summary><see cref="Finish(Vector512{float}, float*, int, int, int, float*)"/> for an accumulator held as two halves.</summary>

@@ -148,7 +148,9 @@ public sealed class PipelineComponentTests
 
         var ids = tokenizer.Encode(text);
 
-        watch.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(5));
+        // Not a speed test: a quadratic pass over 200k characters takes many minutes, a linear one well under a
+        // second, so a bound this loose only catches the former, even on a machine whose cores are busy.
+        watch.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(60));
         tokenizer.Decode(ids).Should().Be(text);
     }
 

@@ -20,7 +20,31 @@ internal static class BenchCommand
         bench.Subcommands.Add(Batch());
         bench.Subcommands.Add(Fork());
         bench.Subcommands.Add(Ceilings());
+        bench.Subcommands.Add(Kernels());
         return bench;
+    }
+
+    private static Command Kernels()
+    {
+        var cmd = new Command("kernels", "GFLOP/s and GB/s of the bf16 matrix kernels on Qwen2.5-0.5B-shaped layer projections.");
+        var rows = new Option<string>("--rows") { DefaultValueFactory = _ => "1,4,16", Description = "Comma-separated activation rows per multiply." };
+        var threads = new Option<int>("--threads") { Description = "Team threads (0: one per core).", DefaultValueFactory = _ => 0 };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object." };
+        cmd.Options.Add(rows);
+        cmd.Options.Add(threads);
+        cmd.Options.Add(json);
+        cmd.SetAction(p =>
+        {
+            int t = p.GetValue(threads) > 0 ? p.GetValue(threads) : Environment.ProcessorCount;
+            var results = p.GetValue(rows)!.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).Select(r =>
+            {
+                var m = Engine.Kernels.KernelBenchmarks.Measure(r, t, includeLmHead: false);
+                return new Dictionary<string, object> { ["rows"] = r, ["layer_ms"] = m.LayerMilliseconds, ["gb_per_s"] = m.GigabytesPerSecond, ["gflops"] = m.GigaflopsPerSecond };
+            }).ToList();
+            Print(new Dictionary<string, object> { ["threads"] = t, ["results"] = results }, p.GetValue(json));
+            return 0;
+        });
+        return cmd;
     }
 
     private static Command Ceilings()
