@@ -54,6 +54,23 @@ public sealed class CountdownRuntimeCommandTests
         }
     }
 
+    [Theory]
+    [InlineData("apr")]
+    [InlineData("sos")]
+    public void Solve_runs_the_shipped_model_of_the_strategy_by_default(string strategy)
+    {
+        // No --model: the program finds models/countdown-apr (or -sos) above itself, as the README's first command does.
+        var result = CliRunner.Run("countdown", "solve", "--numbers", "44,19,35,73", "--target", "98", "--strategy", strategy,
+            "--context", "200", "--json");
+
+        result.ExitCode.Should().Be(0, result.Stderr);
+        using var doc = JsonDocument.Parse(result.Stdout);
+        var root = doc.RootElement;
+        string prefix = strategy == "apr" ? "Moving to Node #0\n" : "";
+        root.GetProperty("tree").GetProperty("text").GetString().Should().MatchRegex($"^{prefix}Current State: 98:\\[44, 19, 35, 73\\], Operations: \\[\\]");
+        root.GetProperty("usage").GetProperty("total_tokens").GetInt64().Should().BeInRange(1, 200 * 64);
+    }
+
     [Fact]
     public void An_unknown_strategy_is_a_clear_error()
     {

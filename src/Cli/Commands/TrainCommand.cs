@@ -14,8 +14,12 @@ namespace Reasoning.Cli.Commands;
 /// </summary>
 internal static class TrainCommand
 {
-    /// <summary>The f32 peak of the reference machine (2 Zen 4 cores), for the progress line's percentage.</summary>
-    private const double PeakGflops = 225;
+    /// <summary>
+    /// This machine's f32 FMA peak on <paramref name="threads"/> threads (0: all cores), measured for half a second,
+    /// for the progress line's percentage: a constant would be wrong on the next kind of machine.
+    /// </summary>
+    private static double MeasurePeak(int threads) =>
+        Engine.Kernels.MachineCeilings.FmaThroughput(threads > 0 ? threads : Environment.ProcessorCount, seconds: 0.5);
 
     /// <summary>
     /// Builds the command. <paramref name="loadEncoder"/> turns the --tokenizer argument into an encoder; without it,
@@ -73,11 +77,12 @@ internal static class TrainCommand
                 Threads = parse.GetValue(threads),
             };
             int benchLength = parse.GetValue(benchmark);
+            double peakGflops = Math.Round(MeasurePeak(options.Threads));
             if (benchLength > 0)
             {
                 var r = TrainingBenchmark.Measure(shape, benchLength, options.BatchTokens, options.MicroBatchTokens, threads: options.Threads);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{r.Parameters:N0} parameters, sequences of {benchLength}, {options.BatchTokens} tokens/step: {r.TokensPerSecond:N0} tokens/s, {r.Gflops:0.0} GFLOP/s ({100 * r.Gflops / PeakGflops:0}% of {PeakGflops} GFLOP/s), {r.SecondsPerStep:0.00} s/step"));
+                    $"{r.Parameters:N0} parameters, sequences of {benchLength}, {options.BatchTokens} tokens/step: {r.TokensPerSecond:N0} tokens/s, {r.Gflops:0.0} GFLOP/s ({100 * r.Gflops / peakGflops:0}% of {peakGflops} GFLOP/s measured), {r.SecondsPerStep:0.00} s/step"));
                 return 0;
             }
             string dataPath = Require(parse.GetValue(data), "--data");
@@ -109,7 +114,7 @@ internal static class TrainCommand
             var progress = new LineProgress(r =>
             {
                 double average = (DateTime.UtcNow - started).TotalSeconds / Math.Max(1, r.Step - firstStep);
-                string line = TrainingRun.FormatProgress(r, average, PeakGflops);
+                string line = TrainingRun.FormatProgress(r, average, peakGflops);
                 if (!Console.IsErrorRedirected)
                     Console.Error.Write("\r" + line + "   ");
                 else if (r.Step % Math.Max(1, r.TotalSteps / 100) == 0 || r.Step == r.TotalSteps)
