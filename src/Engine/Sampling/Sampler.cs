@@ -54,8 +54,9 @@ public static class Sampler
                 normalizer += Math.Exp(logits[IdOf(key)] / t - max);
         else
             foreach (float l in logits)
-                normalizer += Math.Exp(l / t - max);
-        bool complete = topK || order.Length == logits.Length;
+                if (!float.IsNaN(l))   // a NaN logit weighs nothing (it is never drawn)
+                    normalizer += Math.Exp(l / t - max);
+        bool complete = topK || sortAll || order.Length == logits.Length;   // sortAll: never sort again (NaN logits are left out)
 
         var probs = new double[order.Length];
         for (int i = 0; i < order.Length; i++)
@@ -111,14 +112,15 @@ public static class Sampler
     {
         double total = 0;
         foreach (float l in logits)
-            total += Math.Exp(l / t - max);
+            if (!float.IsNaN(l))
+                total += Math.Exp(l / t - max);
         double u = random.NextDouble() * total;
         double acc = 0;
         int last = 0;
         for (int i = 0; i < logits.Length; i++)
         {
             double p = Math.Exp(logits[i] / t - max);
-            if (p == 0)
+            if (!(p > 0))   // zero or NaN
                 continue;
             last = i;
             acc += p;

@@ -91,4 +91,21 @@ public sealed class SamplerTests
             ((double)counts[i] / draws).Should().BeApproximately(p, 5 * sigma + 1e-9, $"token {i}");
         }
     }
+
+    [Fact]
+    public void A_nan_logit_weighs_nothing_and_the_others_keep_their_odds()
+    {
+        float[] logits = [1f, float.NaN, 0.5f, -2f];
+        foreach (var options in new[] { new SamplingOptions { Temperature = 1f }, new SamplingOptions { Temperature = 1f, TopP = 0.99999f } })
+        {
+            var random = new RandomStream(5);
+            var counts = new int[logits.Length];
+            for (int i = 0; i < 4000; i++)
+                counts[Sampler.Sample(logits, options, random).Id]++;
+            counts[1].Should().Be(0);
+            // e^1 : e^0.5 : e^-2 = 0.60 : 0.37 : 0.03
+            ((double)counts[0] / 4000).Should().BeApproximately(0.60, 0.04, $"top-p {options.TopP}");
+            ((double)counts[2] / 4000).Should().BeApproximately(0.37, 0.04, $"top-p {options.TopP}");
+        }
+    }
 }
