@@ -83,6 +83,26 @@ public sealed class Trainer
         return new Trainer(config, data, options with { Seed = state.Seed }, weights, m, v, state);
     }
 
+    /// <summary>
+    /// Starts a run from the weights of an exported model (a Hugging Face folder as <see cref="Export"/> writes it, f32
+    /// or bf16): a warm start with fresh optimizer moments and a new schedule, for continuing a model whose
+    /// checkpoint is gone (the repository ships only exports). The folder's config.json is the run's shape.
+    /// </summary>
+    /// <exception cref="TrainingException">The folder has no config.json or model.safetensors, or a tensor is missing or misshapen.</exception>
+    public static Trainer FromModel(string modelDirectory, IReadOnlyList<TrainingExample> data, TrainingOptions options)
+    {
+        string configPath = Path.Combine(modelDirectory, "config.json");
+        string weightsPath = Path.Combine(modelDirectory, "model.safetensors");
+        if (!File.Exists(configPath) || !File.Exists(weightsPath))
+            throw new TrainingException($"{modelDirectory}: expected config.json and model.safetensors (a model folder exported by reason train).");
+        var config = ModelConfig.Load(configPath);
+        var layout = new ParameterLayout(config);
+        var weights = new float[layout.Count];
+        using (var file = SafetensorsFile.Open(weightsPath))
+            TensorFiles.Read(file, layout, weights, "");
+        return new Trainer(config, data, options, weights, null, null, new TrainingState { Seed = options.Seed, InitializedFrom = Path.GetFullPath(modelDirectory) });
+    }
+
     /// <summary>Runs one optimizer step and reports it.</summary>
     public StepReport Step()
     {

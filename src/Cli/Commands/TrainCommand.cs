@@ -30,9 +30,10 @@ internal static class TrainCommand
         loadEncoder ??= BytesOnly;
         var data = new Option<string>("--data") { Description = "Training JSONL: one {\"prompt\", \"completion\"} object per line." };
         var tokenizer = new Option<string>("--tokenizer") { Description = "tokenizer.json (or its folder); 'bytes' for a byte-level vocabulary." };
-        var config = new Option<string>("--config") { Description = "Model shape as a Hugging Face config.json (LlamaForCausalLM).", Required = true };
+        var config = new Option<string>("--config") { Description = "Model shape as a Hugging Face config.json (LlamaForCausalLM); not needed with --resume or --init-from." };
         var output = new Option<string>("--out") { Description = "Output folder: checkpoint/, model/, train_log.jsonl, loss.svg." };
         var resume = new Option<string?>("--resume") { Description = "Continue from a checkpoint (a checkpoint folder or a previous --out)." };
+        var initFrom = new Option<string?>("--init-from") { Description = "Warm start from an exported model folder (its weights; fresh optimizer and schedule)." };
         var steps = new Option<int>("--steps") { Description = "Optimizer steps of the whole run.", DefaultValueFactory = _ => 1000 };
         var batchTokens = new Option<int>("--batch-tokens") { Description = "Input tokens per optimizer step.", DefaultValueFactory = _ => 16384 };
         var microTokens = new Option<int>("--micro-batch-tokens") { Description = "Input tokens per forward/backward (gradient accumulation).", DefaultValueFactory = _ => 4096 };
@@ -45,7 +46,7 @@ internal static class TrainCommand
         var benchmark = new Option<int>("--benchmark") { Description = "Measure throughput on synthetic sequences of this length instead of training." };
 
         var command = new Command("train", "Train a Llama model on prompt/completion JSONL and export it in Hugging Face layout.");
-        foreach (Option o in new Option[] { data, tokenizer, config, output, resume, steps, batchTokens, microTokens, lr, warmup, seed, every, threads, bf16, benchmark })
+        foreach (Option o in new Option[] { data, tokenizer, config, output, resume, initFrom, steps, batchTokens, microTokens, lr, warmup, seed, every, threads, bf16, benchmark })
             command.Options.Add(o);
 
         command.SetAction(async (parse, cancellationToken) =>
@@ -65,7 +66,14 @@ internal static class TrainCommand
 
         async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
         {
-            var shape = ModelConfig.Load(parse.GetValue(config)!);
+            string? resumeFrom = parse.GetValue(resume), initDir = parse.GetValue(initFrom);
+            if (resumeFrom is not null && initDir is not null)
+                throw new TrainingException("--resume and --init-from exclude each other: --resume continues a checkpoint, --init-from starts a new run from a model's weights.");
+            string? configPath = parse.GetValue(config);
+            var shape = configPath is not null ? ModelConfig.Load(configPath)
+                : initDir is not null ? ModelConfig.Load(Path.Combine(initDir, "config.json"))
+                : resumeFrom is not null ? ModelConfig.Load(Path.Combine(Training.Io.Checkpoint.Exists(Path.Combine(resumeFrom, "checkpoint")) ? Path.Combine(resumeFrom, "checkpoint") : resumeFrom, "config.json"))
+                : throw new TrainingException("--config is required (a model shape as config.json), unless --resume or --init-from names one.");
             var options = new TrainingOptions
             {
                 Steps = parse.GetValue(steps),
@@ -95,13 +103,19 @@ internal static class TrainCommand
             Console.Error.WriteLine($"{loaded.Examples.Count:N0} examples, {loaded.Examples.Sum(e => (long)e.InputLength):N0} tokens" +
                 (loaded.TooLong > 0 ? $" ({loaded.TooLong:N0} longer than the context dropped)" : ""));
 
-            string? resumeFrom = parse.GetValue(resume);
             Trainer trainer;
             if (resumeFrom is not null)
             {
                 string nested = Path.Combine(resumeFrom, "checkpoint");
                 trainer = Trainer.Resume(Training.Io.Checkpoint.Exists(nested) ? nested : resumeFrom, loaded.Examples, options);
                 Console.Error.WriteLine($"resumed at step {trainer.State.Step}");
+            }
+            else if (initDir is not null)
+            {
+                trainer = Trainer.FromModel(initDir, loaded.Examples, options);
+                if (configPath is not null && !SameShape(trainer.Layout.Config, shape))
+                    throw new TrainingException($"--config {configPath} does not describe the model in --init-from {initDir}; drop --config to use the model's own.");
+                Console.Error.WriteLine($"initialized from {initDir}");
             }
             else
                 trainer = Trainer.Create(shape, loaded.Examples, options);
@@ -128,6 +142,11 @@ internal static class TrainCommand
             return 0;
         }
     }
+
+    private static readonly int[] NoIds = [];
+
+    private static bool SameShape(ModelConfig a, ModelConfig b) =>
+        a with { EosTokenIds = NoIds, BosTokenId = null } == b with { EosTokenIds = NoIds, BosTokenId = null };
 
     private static string Require(string? value, string name) =>
         value ?? throw new TrainingException($"{name} is required (only --config is needed with --benchmark).");

@@ -23,4 +23,6 @@ public sealed record TrainingState
     public int WarmupSteps { get; init; }
     /// <summary>The schedule's total steps.</summary>
     public int TotalSteps { get; init; }
+    /// <summary>The model folder whose weights started the run (a warm start), or null for a fresh initialization.</summary>
+    public string? InitializedFrom { get; init; }
 }

@@ -82,6 +82,35 @@ public sealed class TrainerTests
     }
 
     [Fact]
+    public void A_warm_start_from_an_f32_export_begins_at_the_exported_weights_with_a_fresh_schedule()
+    {
+        using var dir = new TempDirectory();
+        var trained = Trainer.Create(Config(tied: true), TinyData.Examples(), Small with { Steps = 8 });
+        for (int i = 0; i < 8; i++)
+            trained.Step();
+        trained.Export(dir.Path, 256, null);
+
+        var warm = Trainer.FromModel(dir.Path, TinyData.Examples(), Small with { Steps = 5, Seed = 9 });
+        warm.Weights.Should().Equal(trained.Weights);
+        warm.State.Step.Should().Be(0);
+        warm.State.InitializedFrom.Should().Be(Path.GetFullPath(dir.Path));
+        warm.Layout.Config.TieWordEmbeddings.Should().BeTrue();
+        // Its first update is a fresh AdamW step at the new schedule's first rate, so the loss it starts from is the
+        // exported model's loss, far below a fresh initialization's.
+        double warmLoss = warm.Step().Loss;
+        double freshLoss = Trainer.Create(Config(tied: true), TinyData.Examples(), Small with { Steps = 5, Seed = 9 }).Step().Loss;
+        warmLoss.Should().BeLessThan(freshLoss);
+    }
+
+    [Fact]
+    public void A_warm_start_from_a_folder_without_weights_is_refused_with_a_reason()
+    {
+        using var dir = new TempDirectory();
+        var act = () => Trainer.FromModel(dir.Path, TinyData.Examples(), Small);
+        act.Should().Throw<TrainingException>().WithMessage("*config.json and model.safetensors*");
+    }
+
+    [Fact]
     public void Resuming_on_a_different_data_set_is_refused()
     {
         using var dir = new TempDirectory();
