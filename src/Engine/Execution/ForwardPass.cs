@@ -16,7 +16,7 @@ public sealed class ForwardPass : IDisposable
     private readonly ThreadTeam _team;
     private readonly bool _ownsTeam;
     private readonly ThreadLocal<Attention.Scratch> _scratch;
-    private float[] _x = [], _h = [], _q = [], _k = [], _v = [], _att = [], _gate = [], _up = [];
+    private float[] _x = [], _h = [], _q = [], _k = [], _v = [], _att = [], _gate = [], _up = [], _logits = [];
 
     /// <summary>The model being run.</summary>
     public TransformerModel Model => _model;
@@ -160,7 +160,10 @@ public sealed class ForwardPass : IDisposable
         var normed = new float[selected.Count * hidden];
         for (int i = 0; i < selected.Count; i++)
             RmsNorm.Apply(_x.AsSpan(selected[i] * hidden, hidden), _model.FinalNorm, c.RmsNormEps, normed.AsSpan(i * hidden, hidden));
-        var logits = new float[selected.Count * c.VocabSize];
+        // One reused buffer for the batch's logits (a [16, 151,936] array a step made the kernel zero fresh pages).
+        if (_logits.Length < selected.Count * c.VocabSize)
+            _logits = new float[selected.Count * c.VocabSize];
+        var logits = _logits;
         MatMul.Multiply(_model.LmHead, normed, selected.Count, logits, default, _team);
 
         var result = new float[rows.Count][];

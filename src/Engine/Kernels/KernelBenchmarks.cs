@@ -53,9 +53,11 @@ public static class KernelBenchmarks
                     Random(Hidden, Intermediate, l)]);
             var x = new float[rows * Intermediate];
             var y = new float[rows * Math.Max(Intermediate, Vocab)];
-            new Random(1).NextBytes(MemoryMarshal.AsBytes(x.AsSpan()));
+            // Activations of the size a real layer sees. (Random bit patterns would include subnormal floats, which
+            // cost Intel cores a microcode assist per FMA and made this benchmark ~10× slow there.)
+            var random = new Random(1);
             for (int i = 0; i < x.Length; i++)
-                x[i] = (x[i] is float v && float.IsFinite(v) ? v % 1f : 0.5f);
+                x[i] = (float)(random.NextDouble() * 2 - 1);
 
             void RunLayer(int l)
             {

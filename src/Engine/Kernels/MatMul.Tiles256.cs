@@ -45,6 +45,8 @@ public static unsafe partial class MatMul
 
     private static void PrefetchBlock(byte* block, long bytes)
     {
+        if (!System.Runtime.Intrinsics.X86.Sse.IsSupported)
+            return;   // a hint only (Arm has no such intrinsic in .NET)
         for (long i = 0; i < bytes; i += 64)
             System.Runtime.Intrinsics.X86.Sse.Prefetch1(block + i);
     }

@@ -19,9 +19,16 @@ public static class Sampler
     public static SampledToken Sample(ReadOnlySpan<float> logits, SamplingOptions options, RandomStream random)
     {
         int id = options.Temperature == 0 ? ArgMax(logits) : Draw(logits, options, random);
-        var logprobs = LogSoftmax(logits);
-        IReadOnlyList<TokenLogprob> top = options.TopLogprobs > 0 ? TopK(logprobs, options.TopLogprobs) : [];
-        return new SampledToken(id, logprobs[id], top);
+        double logZ = LogNormalizer(logits);
+        IReadOnlyList<TokenLogprob> top = options.TopLogprobs > 0 ? TopLogprobs(logits, options.TopLogprobs, logZ) : [];
+        return new SampledToken(id, (float)(logits[id] - logZ), top);
+    }
+
+    /// <summary>log Σ exp(logit), in double precision (NaN logits left out).</summary>
+    private static double LogNormalizer(ReadOnlySpan<float> logits)
+    {
+        double max = logits[ArgMax(logits)];
+        return max + Math.Log(TemperedWeights.Fill(logits, 1.0, max, TemperedWeights.Scratch(logits.Length)));
     }
 
     /// <summary>The index of the largest value; the lowest index wins a tie.</summary>
@@ -49,18 +56,22 @@ public static class Sampler
         long[] order = topK ? TopKeys(logits, o.TopK) : KeysAbove(logits, t, max, sortAll ? double.NegativeInfinity : CutoffLog);
         Array.Sort(order);
         double normalizer = 0;
-        if (topK)
-            foreach (long key in order)
-                normalizer += Math.Exp(logits[IdOf(key)] / t - max);
-        else
-            foreach (float l in logits)
-                if (!float.IsNaN(l))   // a NaN logit weighs nothing (it is never drawn)
-                    normalizer += Math.Exp(l / t - max);
-        bool complete = topK || sortAll || order.Length == logits.Length;   // sortAll: never sort again (NaN logits are left out)
-
         var probs = new double[order.Length];
+        if (topK)
+        {
+            for (int i = 0; i < order.Length; i++)
+                normalizer += probs[i] = Math.Exp(logits[IdOf(order[i])] / t - max);
+        }
+        else
+        {
+            var weights = TemperedWeights.Scratch(logits.Length);
+            normalizer = TemperedWeights.Fill(logits, t, max, weights);   // a NaN logit weighs nothing (it is never drawn)
+            for (int i = 0; i < order.Length; i++)
+                probs[i] = weights[IdOf(order[i])];
+        }
+        bool complete = topK || sortAll || order.Length == logits.Length;   // sortAll: never sort again (NaN logits are left out)
         for (int i = 0; i < order.Length; i++)
-            probs[i] = Math.Exp(logits[IdOf(order[i])] / t - max) / normalizer;
+            probs[i] /= normalizer;
         int count = order.Length;
         if (o.MinP > 0)
         {
@@ -110,17 +121,15 @@ public static class Sampler
     // Plain temperature sampling: the cumulative sum in id order needs no sort.
     private static int DrawInIndexOrder(ReadOnlySpan<float> logits, double t, double max, RandomStream random)
     {
-        double total = 0;
-        foreach (float l in logits)
-            if (!float.IsNaN(l))
-                total += Math.Exp(l / t - max);
+        var weights = TemperedWeights.Scratch(logits.Length);
+        double total = TemperedWeights.Fill(logits, t, max, weights);
         double u = random.NextDouble() * total;
         double acc = 0;
         int last = 0;
         for (int i = 0; i < logits.Length; i++)
         {
-            double p = Math.Exp(logits[i] / t - max);
-            if (!(p > 0))   // zero or NaN
+            double p = weights[i];
+            if (!(p > 0))   // zero (or a NaN logit's weight)
                 continue;
             last = i;
             acc += p;
@@ -178,33 +187,21 @@ public static class Sampler
     /// <summary>log softmax of the logits, in double precision then rounded.</summary>
     public static float[] LogSoftmax(ReadOnlySpan<float> logits)
     {
-        double max = double.NegativeInfinity;
-        foreach (float l in logits)
-            max = Math.Max(max, l);
-        double sum = 0;
-        foreach (float l in logits)
-            sum += Math.Exp(l - max);
-        double logZ = max + Math.Log(sum);
+        double logZ = LogNormalizer(logits);
         var result = new float[logits.Length];
         for (int i = 0; i < logits.Length; i++)
             result[i] = (float)(logits[i] - logZ);
         return result;
     }
 
-    private static IReadOnlyList<TokenLogprob> TopK(float[] logprobs, int k)
+    // The k most likely tokens (logit descending, then id ascending) with their log-probabilities.
+    private static IReadOnlyList<TokenLogprob> TopLogprobs(ReadOnlySpan<float> logits, int k, double logZ)
     {
-        var best = new List<TokenLogprob>(k + 1);
-        for (int i = 0; i < logprobs.Length; i++)
-        {
-            if (best.Count == k && logprobs[i] <= best[^1].Logprob)
-                continue;
-            int at = best.Count;
-            while (at > 0 && best[at - 1].Logprob < logprobs[i])
-                at--;
-            best.Insert(at, new TokenLogprob(i, logprobs[i]));
-            if (best.Count > k)
-                best.RemoveAt(best.Count - 1);
-        }
-        return best;
+        var keys = TopKeys(logits, Math.Min(k, logits.Length));
+        Array.Sort(keys);
+        var result = new TokenLogprob[keys.Length];
+        for (int i = 0; i < keys.Length; i++)
+            result[i] = new TokenLogprob(IdOf(keys[i]), (float)(logits[IdOf(keys[i])] - logZ));
+        return result;
     }
 }
