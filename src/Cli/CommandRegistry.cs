@@ -12,7 +12,9 @@ internal static class CommandRegistry
         yield return Commands.Bench.BenchCommand.Create();
         yield return EvalCommand.Create();
         yield return Commands.Countdown.CountdownCommand.Create();
-        yield return TrainCommand.Create(path => new Reasoning.Training.Data.TokenizerEncoder(Engine.Tokenization.Tokenizer.Load(path)));
+        yield return TrainCommand.Create(path => path == "bytes"
+            ? new Reasoning.Training.Data.ByteTextEncoder()   // as --tokenizer's help promises
+            : new Reasoning.Training.Data.TokenizerEncoder(Engine.Tokenization.Tokenizer.Load(path)));
         yield return TokenizeCommand.Create();
         yield return DetokenizeCommand.Create();
     }
