@@ -67,8 +67,8 @@ public static class Attention
             {
                 int n = Math.Min(pageSize, count - first);
                 var keys = PageBlock(pool, span.Pages[first / pageSize], layer, false, kvHead, n, scratch);
-                for (int i = 0; i < n; i++)
-                    scores[at++] = Vectors.Dot(rotated, keys.Slice(i * headDim, headDim)) * scale;
+                AttentionBlocks.Scores(rotated, keys, n, scale, scores.Slice(at, n));
+                at += n;
             }
         }
 
@@ -83,8 +83,8 @@ public static class Attention
             {
                 int n = Math.Min(pageSize, visible[s] - first);
                 var values = PageBlock(pool, span.Pages[first / pageSize], layer, true, kvHead, n, scratch);
-                for (int i = 0; i < n; i++)
-                    Vectors.MultiplyAdd(output, scores[at++], values.Slice(i * headDim, headDim));
+                AttentionBlocks.Accumulate(scores.Slice(at, n), values, n, output);
+                at += n;
             }
         }
     }

@@ -1,0 +1,55 @@
+using FluentAssertions;
+using Reasoning.Engine.Kernels;
+using Xunit;
+
+namespace Reasoning.Engine.Tests.Kernels;
+
+/// <summary>The blocked attention loops against the one-key-at-a-time forms they must equal bit for bit.</summary>
+public sealed class AttentionBlocksTests
+{
+    [Theory]
+    [InlineData(64, 1)]
+    [InlineData(64, 16)]
+    [InlineData(64, 37)]
+    [InlineData(128, 50)]
+    [InlineData(80, 33)]
+    [InlineData(16, 16)]
+    [InlineData(7, 19)]
+    public void Scores_equal_one_dot_product_per_key_bitwise(int headDim, int keys)
+    {
+        var random = new Random(headDim * 1000 + keys);
+        var q = Enumerable.Range(0, headDim).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+        var k = Enumerable.Range(0, headDim * keys).Select(_ => (float)(random.NextDouble() * 6 - 3)).ToArray();
+        var scores = new float[keys];
+        AttentionBlocks.Scores(q, k, keys, 0.125f, scores);
+        for (int i = 0; i < keys; i++)
+        {
+            float expected = Vectors.Dot(q, k.AsSpan(i * headDim, headDim)) * 0.125f;
+            BitConverter.SingleToInt32Bits(scores[i]).Should().Be(BitConverter.SingleToInt32Bits(expected), $"key {i}");
+            // and, to float tolerance, the double-precision dot product
+            double exact = 0;
+            for (int d = 0; d < headDim; d++)
+                exact += (double)q[d] * k[i * headDim + d];
+            scores[i].Should().BeApproximately((float)(exact * 0.125), 1e-4f);
+        }
+    }
+
+    [Theory]
+    [InlineData(64, 1)]
+    [InlineData(64, 37)]
+    [InlineData(80, 16)]
+    [InlineData(7, 5)]
+    public void Accumulated_values_equal_one_multiply_add_per_value_bitwise(int headDim, int count)
+    {
+        var random = new Random(headDim + count);
+        var w = Enumerable.Range(0, count).Select(_ => (float)random.NextDouble()).ToArray();
+        var v = Enumerable.Range(0, headDim * count).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+        var start = Enumerable.Range(0, headDim).Select(_ => (float)random.NextDouble()).ToArray();
+        var expected = start.ToArray();
+        for (int i = 0; i < count; i++)
+            Vectors.MultiplyAdd(expected, w[i], v.AsSpan(i * headDim, headDim));
+        var actual = start.ToArray();
+        AttentionBlocks.Accumulate(w, v, count, actual);
+        actual.Select(BitConverter.SingleToInt32Bits).Should().Equal(expected.Select(BitConverter.SingleToInt32Bits));
+    }
+}
