@@ -7,7 +7,8 @@ namespace Reasoning.Engine.Kernels;
 public static class Softmax
 {
     /// <summary>Replaces <paramref name="values"/> with softmax(values).</summary>
-    /// <remarks>The sum runs in an order fixed by the length (16 lanes, then the tail), so it never depends on the batch.</remarks>
+    /// <remarks>The sum runs in an order fixed by the length (16 lanes, then the tail), so it never depends on the batch.
+    /// Exponentials are <see cref="FastExp"/>'s (relative error ~2e-7).</remarks>
     public static void Apply(Span<float> values)
     {
         ref float p = ref MemoryMarshal.GetReference(values);
@@ -29,14 +30,14 @@ public static class Softmax
         var vmaxAll = Vector512.Create(max);
         for (int i = 0; i < vectorEnd; i += 16)
         {
-            var e = Vector512.Exp(Vector512.LoadUnsafe(ref p, (nuint)i) - vmaxAll);
+            var e = FastExp.Exp(Vector512.LoadUnsafe(ref p, (nuint)i) - vmaxAll);
             e.StoreUnsafe(ref p, (nuint)i);
             vsum += e;
         }
         float sum = Vectors.Sum(vsum);
         for (int i = vectorEnd; i < n; i++)
         {
-            values[i] = MathF.Exp(values[i] - max);
+            values[i] = FastExp.Exp(values[i] - max);
             sum += values[i];
         }
 

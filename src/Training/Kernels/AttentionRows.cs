@@ -1,4 +1,5 @@
 using System.Runtime.Intrinsics;
+using FastExp = Reasoning.Engine.Kernels.FastExp;
 
 namespace Reasoning.Training.Kernels;
 

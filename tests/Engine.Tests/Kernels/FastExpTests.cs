@@ -1,9 +1,9 @@
 using System.Runtime.Intrinsics;
 using FluentAssertions;
-using Reasoning.Training.Kernels;
+using Reasoning.Engine.Kernels;
 using Xunit;
 
-namespace Reasoning.Training.Tests.Kernels;
+namespace Reasoning.Engine.Tests.Kernels;
 
 public sealed class FastExpTests
 {
@@ -26,5 +26,20 @@ public sealed class FastExpTests
         var v = FastExp.Exp(Vector512.Create(xs));
         for (int i = 0; i < 16; i++)
             v[i].Should().Be(FastExp.Exp(xs[i]));
+    }
+
+    [Fact]
+    public void Arguments_below_the_range_and_minus_infinity_give_zero_in_both_forms()
+    {
+        float[] xs = [float.NegativeInfinity, -1000f, -88f, -87.5f, -87f, 0f, -1f, -2f, -3f, -4f, -5f, -6f, -7f, -8f, -9f, -10f];
+        var v = FastExp.Exp(Vector512.Create(xs));
+        for (int i = 0; i < 4; i++)
+        {
+            v[i].Should().Be(0f);
+            FastExp.Exp(xs[i]).Should().Be(0f);
+        }
+        for (int i = 4; i < 16; i++)
+            v[i].Should().Be(FastExp.Exp(xs[i]));
+        FastExp.Exp(0f).Should().Be(1f);
     }
 }
