@@ -7,7 +7,7 @@ namespace Reasoning.Engine.Sampling;
 /// <summary>
 /// The unnormalized weights w[i] = exp(logit[i] / t − max) of a tempered softmax, in double precision, computed with
 /// vector exponentials (a scalar <see cref="Math.Exp"/> over a 150k vocabulary took ~0.8 ms a pass, several passes a
-/// sampled token). A NaN logit weighs nothing. The total is summed in index order, the order in which the sampler's
+/// sampled token): <see cref="Kernels.FastExp"/>'s double form with AVX-512, .NET's Vector256.Exp without. A NaN logit weighs nothing. The total is summed in index order, the order in which the sampler's
 /// cumulative walk adds the same weights, so the walk ends exactly at the total.
 /// </summary>
 internal static class TemperedWeights
@@ -38,8 +38,7 @@ internal static class TemperedWeights
             for (; i + 8 <= n; i += 8)
             {
                 var x = Vector512.WidenLower(Vector256.LoadUnsafe(ref l, (nuint)i).ToVector512Unsafe());
-                var e = Vector512.Exp(x / vt - vmax);
-                Vector512.ConditionalSelect(Vector512.Equals(e, e), e, Vector512<double>.Zero).StoreUnsafe(ref w, (nuint)i);
+                Kernels.FastExp.Exp(x / vt - vmax).StoreUnsafe(ref w, (nuint)i);   // NaN gives 0
             }
         }
         else if (Vector256.IsHardwareAccelerated)
@@ -55,7 +54,7 @@ internal static class TemperedWeights
         }
         for (; i < n; i++)
         {
-            double e = Math.Exp(Unsafe.Add(ref l, i) / t - max);
+            double e = Vector512.IsHardwareAccelerated ? Kernels.FastExp.Exp(Unsafe.Add(ref l, i) / t - max) : Math.Exp(Unsafe.Add(ref l, i) / t - max);
             Unsafe.Add(ref w, i) = double.IsNaN(e) ? 0 : e;
         }
         double total = 0;

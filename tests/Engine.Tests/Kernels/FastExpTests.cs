@@ -43,3 +43,34 @@ public sealed class FastExpTests
         FastExp.Exp(0f).Should().Be(1f);
     }
 }
+
+public sealed class FastExpDoubleTests
+{
+    [Fact]
+    public void Double_exp_is_within_two_ulps_of_Math_Exp_down_to_minus_708()
+    {
+        var random = new Random(7);
+        for (int i = 0; i < 200_000; i++)
+        {
+            double x = i < 100_000 ? -708.0 * i / 100_000 : -random.NextDouble() * (i % 2 == 0 ? 1 : 60);
+            double expected = Math.Exp(x), actual = FastExp.Exp(x);
+            Math.Abs(actual - expected).Should().BeLessThanOrEqualTo(2 * Math.BitIncrement(expected) - 2 * expected, $"x = {x:R}");
+        }
+    }
+
+    [Fact]
+    public void Double_lanes_equal_the_scalar_form_and_out_of_range_gives_zero()
+    {
+        double[] xs = [0, -1e-300, -0.5, -0.34657359, -10, -100, -707.9, -708, -708.5, double.NegativeInfinity];
+        for (int start = 0; start + 8 <= xs.Length; start += 2)
+        {
+            var v = FastExp.Exp(Vector512.Create(xs.AsSpan(start, 8)));
+            for (int i = 0; i < 8; i++)
+                v[i].Should().Be(FastExp.Exp(xs[start + i]));
+        }
+        FastExp.Exp(0.0).Should().Be(1.0);
+        FastExp.Exp(-708.5).Should().Be(0.0);
+        FastExp.Exp(double.NaN).Should().Be(0.0);
+        FastExp.Exp(Vector512.Create(double.NaN))[0].Should().Be(0.0);
+    }
+}
