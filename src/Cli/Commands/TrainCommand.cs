@@ -70,9 +70,12 @@ internal static class TrainCommand
             if (resumeFrom is not null && initDir is not null)
                 throw new TrainingException("--resume and --init-from exclude each other: --resume continues a checkpoint, --init-from starts a new run from a model's weights.");
             string? configPath = parse.GetValue(config);
+            // --resume takes a checkpoint folder or a previous --out (which holds one in checkpoint/).
+            string? checkpointDir = resumeFrom is null ? null
+                : Training.Io.Checkpoint.Exists(Path.Combine(resumeFrom, "checkpoint")) ? Path.Combine(resumeFrom, "checkpoint") : resumeFrom;
             var shape = configPath is not null ? ModelConfig.Load(configPath)
                 : initDir is not null ? ModelConfig.Load(Path.Combine(initDir, "config.json"))
-                : resumeFrom is not null ? ModelConfig.Load(Path.Combine(Training.Io.Checkpoint.Exists(Path.Combine(resumeFrom, "checkpoint")) ? Path.Combine(resumeFrom, "checkpoint") : resumeFrom, "config.json"))
+                : checkpointDir is not null ? ModelConfig.Load(Path.Combine(checkpointDir, "config.json"))
                 : throw new TrainingException("--config is required (a model shape as config.json), unless --resume or --init-from names one.");
             var options = new TrainingOptions
             {
@@ -104,10 +107,9 @@ internal static class TrainCommand
                 (loaded.TooLong > 0 ? $" ({loaded.TooLong:N0} longer than the context dropped)" : ""));
 
             Trainer trainer;
-            if (resumeFrom is not null)
+            if (checkpointDir is not null)
             {
-                string nested = Path.Combine(resumeFrom, "checkpoint");
-                trainer = Trainer.Resume(Training.Io.Checkpoint.Exists(nested) ? nested : resumeFrom, loaded.Examples, options);
+                trainer = Trainer.Resume(checkpointDir, loaded.Examples, options);
                 Console.Error.WriteLine($"resumed at step {trainer.State.Step}");
             }
             else if (initDir is not null)

@@ -18,8 +18,12 @@ public static class Sampler
     /// <summary>Draws a token from <paramref name="logits"/> under <paramref name="options"/>.</summary>
     public static SampledToken Sample(ReadOnlySpan<float> logits, SamplingOptions options, RandomStream random)
     {
-        int id = options.Temperature == 0 ? ArgMax(logits) : Draw(logits, options, random);
-        double logZ = LogNormalizer(logits);
+        // The weights at temperature 1 give the log-normalizer; a draw at temperature 1 reuses them (same t, same max)
+        // instead of computing them again.
+        double maxLogit = logits[ArgMax(logits)];
+        double total = TemperedWeights.Fill(logits, 1.0, maxLogit, TemperedWeights.Scratch(logits.Length));
+        double logZ = maxLogit + Math.Log(total);
+        int id = options.Temperature == 0 ? ArgMax(logits) : Draw(logits, options, random, options.Temperature == 1 ? total : null);
         IReadOnlyList<TokenLogprob> top = options.TopLogprobs > 0 ? TopLogprobs(logits, options.TopLogprobs, logZ) : [];
         return new SampledToken(id, (float)(logits[id] - logZ), top);
     }
@@ -41,13 +45,14 @@ public static class Sampler
         return best;
     }
 
-    private static int Draw(ReadOnlySpan<float> logits, SamplingOptions o, RandomStream random, bool sortAll = false)
+    // filledTotal: the scratch weights already hold this temperature's weights, summing to it (see Sample).
+    private static int Draw(ReadOnlySpan<float> logits, SamplingOptions o, RandomStream random, double? filledTotal, bool sortAll = false)
     {
         double t = o.Temperature;
         float maxLogit = logits[ArgMax(logits)];
         double max = maxLogit / t;
         if (o.TopK == 0 && o.MinP == 0 && o.TopP >= 1)
-            return DrawInIndexOrder(logits, t, max, random);
+            return DrawInIndexOrder(logits, t, max, random, filledTotal);
         bool topK = o.TopK > 0 && o.TopK < logits.Length;
 
         // Candidates in the order the filters need: logit descending, then id ascending. Sorting all of a 150k
@@ -65,7 +70,7 @@ public static class Sampler
         else
         {
             var weights = TemperedWeights.Scratch(logits.Length);
-            normalizer = TemperedWeights.Fill(logits, t, max, weights);   // a NaN logit weighs nothing (it is never drawn)
+            normalizer = filledTotal ?? TemperedWeights.Fill(logits, t, max, weights);   // a NaN logit weighs nothing (it is never drawn)
             for (int i = 0; i < order.Length; i++)
                 probs[i] = weights[IdOf(order[i])];
         }
@@ -76,7 +81,7 @@ public static class Sampler
         if (o.MinP > 0)
         {
             if (!complete && Math.Log(o.MinP) < CutoffLog)
-                return DrawAll(logits, o, random);   // the floor reaches below the tokens kept: sort them all
+                return DrawAll(logits, o, random, filledTotal);   // the floor reaches below the tokens kept: sort them all
             double floor = o.MinP * probs[0];
             int kept = 1;
             while (kept < count && probs[kept] >= floor)
@@ -95,11 +100,11 @@ public static class Sampler
                     break;
             }
             if (cumulative < o.TopP && !complete)
-                return DrawAll(logits, o, random);   // the nucleus is larger than the tokens kept
+                return DrawAll(logits, o, random, filledTotal);   // the nucleus is larger than the tokens kept
             count = kept;
         }
         else if (!complete)
-            return DrawAll(logits, o, random);
+            return DrawAll(logits, o, random, filledTotal);
 
         double total = 0;
         for (int i = 0; i < count; i++)
@@ -119,10 +124,10 @@ public static class Sampler
     private const double CutoffLog = -40;
 
     // Plain temperature sampling: the cumulative sum in id order needs no sort.
-    private static int DrawInIndexOrder(ReadOnlySpan<float> logits, double t, double max, RandomStream random)
+    private static int DrawInIndexOrder(ReadOnlySpan<float> logits, double t, double max, RandomStream random, double? filledTotal)
     {
         var weights = TemperedWeights.Scratch(logits.Length);
-        double total = TemperedWeights.Fill(logits, t, max, weights);
+        double total = filledTotal ?? TemperedWeights.Fill(logits, t, max, weights);
         double u = random.NextDouble() * total;
         double acc = 0;
         int last = 0;
@@ -140,8 +145,8 @@ public static class Sampler
     }
 
     // The filters over every token, fully sorted: reached only when the kept candidates cannot decide.
-    private static int DrawAll(ReadOnlySpan<float> logits, SamplingOptions o, RandomStream random) =>
-        Draw(logits, o, random, sortAll: true);
+    private static int DrawAll(ReadOnlySpan<float> logits, SamplingOptions o, RandomStream random, double? filledTotal) =>
+        Draw(logits, o, random, filledTotal, sortAll: true);
 
     /// <summary>
     /// A sort key ordering logits descending, then ids ascending: the float's bits made monotonic, inverted, in the
