@@ -22,12 +22,15 @@ public sealed class ReasoningThreadTests : IDisposable
         var children = root.Spawn(["child zero", "child one", "child two", "child three"]);
         long stepsBefore = _engine.Steps;
 
-        var results = await Task.WhenAll(children.Select(c => c.GenerateAsync(new ThreadGenerationOptions { MaxTokens = 12 })));
+        // Each child is submitted on its own, microseconds apart; with 12 tokens a child (~1 ms on the tiny model) a
+        // descheduled test thread once let the engine finish each child before the next arrived (48 steps). With 64
+        // tokens the children overlap for most of their steps; perfectly batched they take ~65 steps, serial 256.
+        var results = await Task.WhenAll(children.Select(c => c.GenerateAsync(new ThreadGenerationOptions { MaxTokens = 64 })));
 
-        results.Should().OnlyContain(r => r.Tokens == 12);
-        (_engine.Steps - stepsBefore).Should().BeLessThan(4 * 12, "the four children share steps");
-        run.TotalTokens.Should().Be(48);
-        root.SequentialTokens.Should().Be(12, "the longest chain is one child's 12 tokens");
+        results.Should().OnlyContain(r => r.Tokens == 64);
+        (_engine.Steps - stepsBefore).Should().BeLessThan(2 * 64, "the four children share most of their steps");
+        run.TotalTokens.Should().Be(256);
+        root.SequentialTokens.Should().Be(64, "the longest chain is one child's 64 tokens");
     }
 
     [Fact]
