@@ -22,15 +22,18 @@ public sealed class ReasoningThreadTests : IDisposable
         var children = root.Spawn(["child zero", "child one", "child two", "child three"]);
         long stepsBefore = _engine.Steps;
 
-        // Each child is submitted on its own, microseconds apart; with 12 tokens a child (~1 ms on the tiny model) a
-        // descheduled test thread once let the engine finish each child before the next arrived (48 steps). With 64
-        // tokens the children overlap for most of their steps; perfectly batched they take ~65 steps, serial 256.
-        var results = await Task.WhenAll(children.Select(c => c.GenerateAsync(new ThreadGenerationOptions { MaxTokens = 64 })));
+        // Each child is submitted on its own, microseconds apart, so when the test thread is descheduled (the suite
+        // runs its test projects in parallel on two cores) the engine may run the first children for a while before
+        // the others arrive: clean-clone CI runs saw 12-token children run one after another (48 steps) and 64-token
+        // children in two pairs (128). With 256 tokens a child the four overlap for most of their steps; serial
+        // generation takes exactly 4 × 256 steps and fails this.
+        const int tokens = 256;
+        var results = await Task.WhenAll(children.Select(c => c.GenerateAsync(new ThreadGenerationOptions { MaxTokens = tokens })));
 
-        results.Should().OnlyContain(r => r.Tokens == 64);
-        (_engine.Steps - stepsBefore).Should().BeLessThan(2 * 64, "the four children share most of their steps");
-        run.TotalTokens.Should().Be(256);
-        root.SequentialTokens.Should().Be(64, "the longest chain is one child's 64 tokens");
+        results.Should().OnlyContain(r => r.Tokens == tokens);
+        (_engine.Steps - stepsBefore).Should().BeLessThan(4 * tokens, "the four children share steps");
+        run.TotalTokens.Should().Be(4 * tokens);
+        root.SequentialTokens.Should().Be(tokens, "the longest chain is one child's tokens");
     }
 
     [Fact]
