@@ -34,6 +34,11 @@ public sealed class ThreadRun : IDisposable
     public long TotalTokens => Interlocked.Read(ref _totalTokens);
     /// <summary>Time since the run started.</summary>
     public double ElapsedMilliseconds => Stopwatch.GetElapsedTime(_start).TotalMilliseconds;
+    /// <summary>
+    /// Holds new engine work until disposed, so threads that start generating meanwhile (siblings just spawned) run
+    /// from the same engine step; see <see cref="InferenceEngine.HoldSubmissions"/>.
+    /// </summary>
+    public SubmissionHold HoldSubmissions() => Engine.HoldSubmissions();
     /// <summary>The events of the run, as they happen; the stream ends when the run is disposed.</summary>
     public IAsyncEnumerable<ReasoningEvent> Events => _events.Reader.ReadAllAsync();
 

@@ -22,16 +22,16 @@ public sealed class ReasoningThreadTests : IDisposable
         var children = root.Spawn(["child zero", "child one", "child two", "child three"]);
         long stepsBefore = _engine.Steps;
 
-        // Each child is submitted on its own, microseconds apart, so when the test thread is descheduled (the suite
-        // runs its test projects in parallel on two cores) the engine may run the first children for a while before
-        // the others arrive: clean-clone CI runs saw 12-token children run one after another (48 steps) and 64-token
-        // children in two pairs (128). With 256 tokens a child the four overlap for most of their steps; serial
-        // generation takes exactly 4 × 256 steps and fails this.
-        const int tokens = 256;
-        var results = await Task.WhenAll(children.Select(c => c.GenerateAsync(new ThreadGenerationOptions { MaxTokens = tokens })));
+        // Under a hold the four submissions enter the engine together, so they share every step: exactly as many
+        // steps as one child's tokens (serial generation takes four times as many).
+        const int tokens = 64;
+        Task<ThreadGeneration>[] running;
+        using (run.HoldSubmissions())
+            running = [.. children.Select(c => c.GenerateAsync(new ThreadGenerationOptions { MaxTokens = tokens }))];
+        var results = await Task.WhenAll(running);
 
         results.Should().OnlyContain(r => r.Tokens == tokens);
-        (_engine.Steps - stepsBefore).Should().BeLessThan(4 * tokens, "the four children share steps");
+        (_engine.Steps - stepsBefore).Should().Be(tokens, "the four children share every step");
         run.TotalTokens.Should().Be(4 * tokens);
         root.SequentialTokens.Should().Be(tokens, "the longest chain is one child's tokens");
     }

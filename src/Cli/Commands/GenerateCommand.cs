@@ -74,8 +74,11 @@ internal static class GenerateCommand
         var children = Enumerable.Range(0, count).Select(_ => parent.Fork()).ToList();
         try
         {
-            var results = await Task.WhenAll(children.Select((c, i) =>
-                TextGeneration.CollectAsync(c, tokenizer, promptIds, [], options with { Sampling = options.Sampling with { Seed = options.Sampling.Seed + (ulong)i } }, ct)));
+            Task<TextGenerationResult>[] running;
+            using (engine.HoldSubmissions())
+                running = [.. children.Select((c, i) =>
+                    TextGeneration.CollectAsync(c, tokenizer, promptIds, [], options with { Sampling = options.Sampling with { Seed = options.Sampling.Seed + (ulong)i } }, ct))];
+            var results = await Task.WhenAll(running);
             if (!asJson)
             {
                 for (int i = 0; i < results.Length; i++)

@@ -21,6 +21,8 @@ public sealed class InferenceEngine : IDisposable
     private readonly ThreadTeam _team;
     private readonly Channel<GenerationJob> _incoming = Channel.CreateUnbounded<GenerationJob>();
     private readonly List<GenerationJob> _active = [];
+    private readonly List<GenerationJob> _held = [];
+    private int _holds;
     private readonly Thread _loop;
     private readonly CancellationTokenSource _stop = new();
     private long _steps;
@@ -113,6 +115,32 @@ public sealed class InferenceEngine : IDisposable
         }
     }
 
+    /// <summary>
+    /// Holds back new work until the returned hold is disposed, so that every generation submitted meanwhile enters
+    /// the step loop in the same step (their prompts prefilled together, their decoding in lockstep) instead of one
+    /// after another as they arrive. Work already running keeps stepping. Holds nest; keep one open only for the few
+    /// calls that submit (a forgotten hold stalls new work, though cancelled work is still released).
+    /// </summary>
+    /// <example><code>
+    /// Task&lt;GenerationResult&gt;[] all;
+    /// using (engine.HoldSubmissions())
+    ///     all = children.Select(c => c.GenerateToEndAsync([], options)).ToArray();
+    /// var results = await Task.WhenAll(all);
+    /// </code></example>
+    public SubmissionHold HoldSubmissions()
+    {
+        lock (KvLock)
+            _holds++;
+        return new SubmissionHold(this);
+    }
+
+    internal void ReleaseHold()
+    {
+        lock (KvLock)
+            _holds--;
+        Wake();
+    }
+
     internal void Wake() => _incoming.Writer.TryWrite(Nudge);
 
     private static readonly GenerationJob Nudge = new()
@@ -125,9 +153,7 @@ public sealed class InferenceEngine : IDisposable
         var reader = _incoming.Reader;
         while (!_stop.IsCancellationRequested)
         {
-            while (reader.TryRead(out var job))
-                if (!ReferenceEquals(job, Nudge))
-                    _active.Add(job);
+            Admit(reader);
             if (_active.Count == 0)
             {
                 try
@@ -143,9 +169,40 @@ public sealed class InferenceEngine : IDisposable
             }
             RunStep();
         }
-        foreach (var job in _active)
+        while (reader.TryRead(out var late))
+            if (!ReferenceEquals(late, Nudge))
+                _held.Add(late);
+        foreach (var job in _active.Concat(_held))
             Finish(job, null, new ObjectDisposedException(nameof(InferenceEngine), "the engine was disposed while this generation ran."));
         _active.Clear();
+        _held.Clear();
+    }
+
+    // Moves submitted jobs into the active set unless a hold is open. Reading the channel under the lock that every
+    // submission writes under makes a released hold's jobs arrive all together, never split across two steps.
+    private void Admit(ChannelReader<GenerationJob> reader)
+    {
+        lock (KvLock)
+        {
+            while (reader.TryRead(out var job))
+                if (!ReferenceEquals(job, Nudge))
+                    _held.Add(job);
+            if (_holds == 0)
+            {
+                _active.AddRange(_held);
+                _held.Clear();
+                return;
+            }
+            for (int i = _held.Count - 1; i >= 0; i--)
+            {
+                var job = _held[i];
+                if (job.CancelRequested || job.Cancellation.IsCancellationRequested || job.Sequence.Disposed)
+                {
+                    _held.RemoveAt(i);
+                    Finish(job, null, job.Cancellation.IsCancellationRequested ? new OperationCanceledException(job.Cancellation) : null);
+                }
+            }
+        }
     }
 
     private void RunStep()

@@ -73,7 +73,10 @@ public static class AprProtocol
                 return End(root, rounds, e.Message);
             }
 
-            var outcomes = await Task.WhenAll(children.Select((child, i) => RunChildAsync(child, calls[i], task, options.Child, generate, cancellationToken))).ConfigureAwait(false);
+            Task<AprChildOutcome>[] running;
+            using (run.HoldSubmissions())   // the children start in one step: their prompts prefill together
+                running = [.. children.Select((child, i) => RunChildAsync(child, calls[i], task, options.Child, generate, cancellationToken))];
+            var outcomes = await Task.WhenAll(running).ConfigureAwait(false);
             root.TruncateText(blockStart);
             root.Join(children, AprFormat.BuildJoinBlock(outcomes));
             rounds++;

@@ -36,7 +36,10 @@ public static class ConsensusProtocol
         var traces = Enumerable.Range(0, n).Select(i => root.Fork($"trace {i}")).ToList();
         root.End(ThreadStatus.Finished, $"forked into {n} traces");
 
-        var generations = await Task.WhenAll(traces.Select((t, i) => t.GenerateAsync(options with { Seed = options.Seed + (ulong)i }, cancellationToken))).ConfigureAwait(false);
+        Task<ThreadGeneration>[] running;
+        using (run.HoldSubmissions())
+            running = [.. traces.Select((t, i) => t.GenerateAsync(options with { Seed = options.Seed + (ulong)i }, cancellationToken))];
+        var generations = await Task.WhenAll(running).ConfigureAwait(false);
         var answers = new List<string?>();
         for (int i = 0; i < n; i++)
         {

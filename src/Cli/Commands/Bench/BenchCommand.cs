@@ -155,7 +155,9 @@ internal static class BenchCommand
                     parent.PrefillAsync().GetAwaiter().GetResult();
                     var children = Enumerable.Range(0, size).Select(_ => parent.Fork()).ToList();
                     long start = Stopwatch.GetTimestamp();
-                    var all = children.Select((s, i) => s.GenerateToEndAsync([], new SamplingOptions { MaxTokens = p.GetValue(tokens), Temperature = 1, Seed = (ulong)i })).ToArray();
+                    Task<GenerationResult>[] all;
+                    using (engine.HoldSubmissions())
+                        all = [.. children.Select((s, i) => s.GenerateToEndAsync([], new SamplingOptions { MaxTokens = p.GetValue(tokens), Temperature = 1, Seed = (ulong)i }))];
                     Task.WaitAll(all);
                     double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
                     children.ForEach(ch => ch.Dispose());
