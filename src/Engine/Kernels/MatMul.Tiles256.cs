@@ -11,17 +11,17 @@ namespace Reasoning.Engine.Kernels;
 // the block from DRAM in order and the second finds it in cache.
 public static unsafe partial class MatMul
 {
-    /// <summary>Blocks [first, end) against rows [p0, p1) with the Vector256 kernels: 4 x rows at a time, then the leftover rows one by one.</summary>
+    /// <summary>Blocks [first, end) with the Vector256 kernels: 4 x rows at a time, then the leftover rows one by one.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void RunPanel256<T>(in Job job, int first, int end, int p0, int p1) where T : unmanaged, IWeightChunk
+    private static void RunBlocks256<T>(in Job job, int first, int end) where T : unmanaged, IWeightChunk
     {
         for (int b = first; b < end; b++)
         {
             byte* block = job.W + b * job.BlockBytes;
             int o = b * WeightMatrix.BlockRows;
             int valid = Math.Min(WeightMatrix.BlockRows, job.Rows - o);
-            int r = p0;
-            if (p1 - p0 >= 4)
+            int r = 0;
+            if (job.XRows >= 4)
             {
                 // The tiles read a block as 4 strided sweeps (2 of every 8 cache lines each), which the hardware
                 // prefetchers follow poorly: without this, 4 rows cost more than 4 GEMVs. So the next block is
@@ -31,14 +31,14 @@ public static unsafe partial class MatMul
                 if (b + 1 < end)
                     PrefetchBlock(block + job.BlockBytes, job.BlockBytes);
             }
-            for (; r + 4 <= p1; r += 4)
+            for (; r + 4 <= job.XRows; r += 4)
             {
                 float* x = job.X + (long)r * job.XStride;
                 float* y = job.Y + (long)r * job.Rows;
                 for (int j0 = 0; j0 < valid; j0 += 2)
                     Tile4x2<T>(block, job.Chunks, x, job.XStride, y, job.Rows, o, j0, valid, job.Bias);
             }
-            for (; r < p1; r++)
+            for (; r < job.XRows; r++)
                 Row1x8Halves<T>(block, job.Chunks, job.X + (long)r * job.XStride, job.Y + (long)r * job.Rows, o, valid, job.Bias);
         }
     }

@@ -103,53 +103,32 @@ public static unsafe partial class MatMul
     }
 
     /// <summary>
-    /// Bytes of x one panel of rows may take. Many rows (a long prompt) are computed a panel at a time, every block
-    /// against the panel, so the panel's rows stay in L2 while the blocks stream past instead of all rows coming
-    /// from L3 again for every block; the weights are then read once a panel. One output element is still one kernel
-    /// call over all of k, so results are bitwise the same for any panel size.
-    /// </summary>
-    internal static int PanelBytes = 512 * 1024;
-
-    /// <summary>Rows in one panel for rows of <paramref name="stride"/> floats: a multiple of 4, at least 8.</summary>
-    internal static int PanelRows(int rows, int stride) =>
-        Math.Min(rows, Math.Max(8, PanelBytes / (stride * sizeof(float)) / 4 * 4));
-
-    /// <summary>
-    /// Computes blocks [first, end) panel by panel of rows: for each block (kept hot in cache), every group of 4 rows
-    /// of the panel with the 4×4 tiles, then the leftover rows one at a time.
+    /// Computes blocks [first, end): for each block (kept hot in cache), every group of 4 rows with the 4×4 tiles,
+    /// then the leftover rows one at a time.
     /// </summary>
     // Compiled fully optimised at once: a tier-0 kernel would make the first tokens of a session several times slower.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RunBlocks<T>(in Job job, int first, int end) where T : unmanaged, IWeightChunk
     {
-        int panel = PanelRows(job.XRows, job.XStride);
-        for (int p0 = 0; p0 < job.XRows; p0 += panel)
+        if (!job.Vector512)
         {
-            int p1 = Math.Min(job.XRows, p0 + panel);
-            if (job.Vector512)
-                RunPanel<T>(job, first, end, p0, p1);
-            else
-                RunPanel256<T>(job, first, end, p0, p1);
+            RunBlocks256<T>(job, first, end);
+            return;
         }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void RunPanel<T>(in Job job, int first, int end, int p0, int p1) where T : unmanaged, IWeightChunk
-    {
         for (int b = first; b < end; b++)
         {
             byte* block = job.W + b * job.BlockBytes;
             int o = b * WeightMatrix.BlockRows;
             int valid = Math.Min(WeightMatrix.BlockRows, job.Rows - o);
-            int r = p0;
-            for (; r + 4 <= p1; r += 4)
+            int r = 0;
+            for (; r + 4 <= job.XRows; r += 4)
             {
                 float* x = job.X + (long)r * job.XStride;
                 float* y = job.Y + (long)r * job.Rows;
                 Tile4x4<T>(block, job.Chunks, x, job.XStride, y, job.Rows, o, 0, valid, job.Bias);
                 Tile4x4<T>(block, job.Chunks, x, job.XStride, y, job.Rows, o, 4, valid, job.Bias);
             }
-            for (; r < p1; r++)
+            for (; r < job.XRows; r++)
                 Row1x8<T>(block, job.Chunks, job.X + (long)r * job.XStride, job.Y + (long)r * job.Rows, o, valid, job.Bias);
         }
     }

@@ -107,25 +107,4 @@ public sealed class MatMulTests
             narrow.Should().Equal(wide, $"{rows} rows of {dtype}");
         }
     }
-
-    [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public void Rows_computed_panel_by_panel_equal_rows_computed_alone(bool vector512)
-    {
-        // A long prompt is computed in panels of rows that fit L2; 45 rows of 8,192 columns make three panels, the
-        // last with a leftover row, and each row must still be bitwise its own GEMV.
-        const int outputs = 40, inputs = 8192, rows = 45;
-        MatMul.PanelRows(rows, inputs).Should().BeLessThan(rows / 2, "the case must span several panels");
-        using var w = WeightMatrix.Pack(RandomData.Matrix(TensorDType.BF16, outputs, inputs, seed: 12), TensorDType.BF16, outputs, inputs);
-        var x = RandomData.Floats(rows * inputs, seed: 13);
-        var bias = RandomData.Floats(outputs, seed: 14);
-        var alone = new float[rows * outputs];
-        for (int r = 0; r < rows; r++)
-            MatMul.Multiply(w, x.AsSpan(r * inputs, inputs), 1, alone.AsSpan(r * outputs, outputs), bias, null, vector512);
-        using var team = new ThreadTeam(2);
-        var batched = new float[rows * outputs];
-        MatMul.Multiply(w, x, rows, batched, bias, team, vector512);
-        batched.Should().Equal(alone);
-    }
 }
