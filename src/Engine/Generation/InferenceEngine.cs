@@ -15,7 +15,7 @@ namespace Reasoning.Engine.Generation;
 /// rows first, then prompt chunks — runs one batched forward pass, samples each row from its own random stream and
 /// streams the tokens back through channels.
 /// </summary>
-public sealed class InferenceEngine : IDisposable
+public sealed partial class InferenceEngine : IDisposable
 {
     private readonly ForwardPass _pass;
     private readonly ThreadTeam _team;
@@ -115,32 +115,6 @@ public sealed class InferenceEngine : IDisposable
         }
     }
 
-    /// <summary>
-    /// Holds back new work until the returned hold is disposed, so that every generation submitted meanwhile enters
-    /// the step loop in the same step (their prompts prefilled together, their decoding in lockstep) instead of one
-    /// after another as they arrive. Work already running keeps stepping. Holds nest; keep one open only for the few
-    /// calls that submit (a forgotten hold stalls new work, though cancelled work is still released).
-    /// </summary>
-    /// <example><code>
-    /// Task&lt;GenerationResult&gt;[] all;
-    /// using (engine.HoldSubmissions())
-    ///     all = children.Select(c => c.GenerateToEndAsync([], options)).ToArray();
-    /// var results = await Task.WhenAll(all);
-    /// </code></example>
-    public SubmissionHold HoldSubmissions()
-    {
-        lock (KvLock)
-            _holds++;
-        return new SubmissionHold(this);
-    }
-
-    internal void ReleaseHold()
-    {
-        lock (KvLock)
-            _holds--;
-        Wake();
-    }
-
     internal void Wake() => _incoming.Writer.TryWrite(Nudge);
 
     private static readonly GenerationJob Nudge = new()
@@ -178,33 +152,6 @@ public sealed class InferenceEngine : IDisposable
         _held.Clear();
     }
 
-    // Moves submitted jobs into the active set unless a hold is open. Reading the channel under the lock that every
-    // submission writes under makes a released hold's jobs arrive all together, never split across two steps.
-    private void Admit(ChannelReader<GenerationJob> reader)
-    {
-        lock (KvLock)
-        {
-            while (reader.TryRead(out var job))
-                if (!ReferenceEquals(job, Nudge))
-                    _held.Add(job);
-            if (_holds == 0)
-            {
-                _active.AddRange(_held);
-                _held.Clear();
-                return;
-            }
-            for (int i = _held.Count - 1; i >= 0; i--)
-            {
-                var job = _held[i];
-                if (job.CancelRequested || job.Cancellation.IsCancellationRequested || job.Sequence.Disposed)
-                {
-                    _held.RemoveAt(i);
-                    Finish(job, null, job.Cancellation.IsCancellationRequested ? new OperationCanceledException(job.Cancellation) : null);
-                }
-            }
-        }
-    }
-
     private void RunStep()
     {
         TimeSpan stallWait = TimeSpan.Zero;
@@ -233,10 +180,10 @@ public sealed class InferenceEngine : IDisposable
             for (int i = _active.Count - 1; i >= 0; i--)
             {
                 var job = _active[i];
-                if (job.CancelRequested || job.Cancellation.IsCancellationRequested || job.Sequence.Disposed)
+                if (Abandoned(job))
                 {
                     _active.RemoveAt(i);
-                    Finish(job, null, job.Cancellation.IsCancellationRequested ? new OperationCanceledException(job.Cancellation) : null);
+                    FinishAbandoned(job);
                 }
                 else if (job.Remaining == 0)
                 {
@@ -369,6 +316,13 @@ public sealed class InferenceEngine : IDisposable
             Finish(job, finish, null);
         }
     }
+
+    private static bool Abandoned(GenerationJob job) =>
+        job.CancelRequested || job.Cancellation.IsCancellationRequested || job.Sequence.Disposed;
+
+    // Cancelled through its token: the caller sees OperationCanceledException; dropped by its reader: ends quietly.
+    private void FinishAbandoned(GenerationJob job) =>
+        Finish(job, null, job.Cancellation.IsCancellationRequested ? new OperationCanceledException(job.Cancellation) : null);
 
     private void Finish(GenerationJob job, FinishReason? reason, Exception? error)
     {
