@@ -71,6 +71,33 @@ public sealed class CountdownRuntimeCommandTests
         root.GetProperty("usage").GetProperty("total_tokens").GetInt64().Should().BeInRange(1, 200 * 64);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    [InlineData(4)]
+    public void The_shipped_sos_model_writes_traces_that_parse(int index)
+    {
+        // #5: the SoS+ model's own traces must follow the trace grammar. The parser is written from APR's format
+        // (and tested on the trace writer's output), not from this model; a line the model garbles fails here.
+        var line = File.ReadLines(Path.Combine(CliRunner.RepoRoot, "data", "countdown", "val.jsonl")).ElementAt(index);
+        using var problem = JsonDocument.Parse(line);
+        string numbers = string.Join(",", problem.RootElement.GetProperty("numbers").EnumerateArray().Select(n => n.GetInt32()));
+        string target = problem.RootElement.GetProperty("target").GetInt32().ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        var result = CliRunner.Run("countdown", "solve", "--numbers", numbers, "--target", target, "--strategy", "sos",
+            "--context", "384", "--json");
+
+        result.ExitCode.Should().Be(0, result.Stderr);
+        using var doc = JsonDocument.Parse(result.Stdout);
+        string text = doc.RootElement.GetProperty("tree").GetProperty("text").GetString()!;
+        // A trace cut by the context may end mid-line; every finished line must parse.
+        string complete = text.EndsWith('\n') ? text : text[..(text.LastIndexOf('\n') + 1)];
+        complete.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length.Should().BeGreaterThan(3, "the model should write a few lines in 384 tokens");
+        var parsed = Reasoning.Tasks.Countdown.TraceParser.TryParse(complete, out var error);
+        parsed.Should().NotBeNull($"every complete line of the model's trace should parse, but: {error}\n{complete}");
+        parsed!.Target.Should().Be(int.Parse(target, System.Globalization.CultureInfo.InvariantCulture));
+    }
+
     [Fact]
     public void An_unknown_strategy_is_a_clear_error()
     {
