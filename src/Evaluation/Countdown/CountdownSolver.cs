@@ -91,13 +91,14 @@ public static class CountdownSolver
         }
         else
         {
-            reason ??= trace is null ? "no trace" : TraceParser.TryParse(trace, out var error) is { } parsed
-                ? parsed.SolutionError ?? "the trace states no solution" : error;
+            reason ??= trace is null ? "no trace"
+                : TraceParser.ReadSolution(trace).Error is { } resultError ? resultError
+                : TraceParser.TryParse(trace, out var error) is null ? error : "the trace states no solution";
         }
         var root = run.Root!;
         return new CountdownSolveResult(solution is not null, verified, solution, reason, run.TotalTokens, run.SequentialTokens,
             run.Threads.Count, Stopwatch.GetElapsedTime(start).TotalMilliseconds, ReasoningTree.ToJson(root));
     }
 
-    private static IReadOnlyList<string>? SolutionOf(string trace) => TraceParser.TryParse(trace, out _)?.Solution;
+    private static IReadOnlyList<string>? SolutionOf(string trace) => TraceParser.ReadSolution(trace).Solution;
 }

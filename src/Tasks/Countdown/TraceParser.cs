@@ -54,6 +54,18 @@ public static partial class TraceParser
         }
     }
 
+    /// <summary>
+    /// The solution a trace states, read as APR's evaluation reads it: only the result path (the text after the
+    /// second-to-last <c>Goal Reached</c>) must parse, so a garbled line elsewhere in a model's trace does not hide a
+    /// solution it went on to state. Null solution and null error: the trace states none; null solution and an error:
+    /// its result path is malformed. The steps still have to pass <see cref="SolutionChecker"/>.
+    /// </summary>
+    public static (IReadOnlyList<string>? Solution, string? Error) ReadSolution(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return ResultOf(text) is { } result ? SolutionOf(result) : (null, null);
+    }
+
     /// <summary>APR's rule: the text after the second-to-last <c>Goal Reached</c>, trimmed, without that phrase and its newline.</summary>
     public static string? ResultOf(string text)
     {

@@ -50,6 +50,35 @@ public class MalformedTraceTests
     }
 
     [Fact]
+    public void A_garbled_line_before_the_result_does_not_hide_the_stated_solution()
+    {
+        // APR's evaluation reads only the text after the second-to-last 'Goal Reached'; a model's broken line earlier
+        // (here a node header cut short) makes the whole trace unparsable but must not lose the solution it states.
+        var text = Head + "Exploring Operation: 2+3=5, Resulting Numbers: [4, 5]\nGenerated Node #0,0: 24:[4, 5], Operations: ['2+3=5'\n" +
+                   "Exploring Operation: 2*3=6, Resulting Numbers: [4, 6]\nGenerated Node #0,1: 24:[4, 6] Operation: 2*3=6\n" +
+                   "Exploring Operation: 4*6=24, Resulting Numbers: [24]\n24,24 equal: Goal Reached\nMoving to Node #0\n" +
+                   "Current State: 24:[4, 6], Operations: ['2*3=6']\nExploring Operation: 4*6=24, Resulting Numbers: [24]\n24,24 equal: Goal Reached\n";
+        TraceParser.TryParse(text, out var error).Should().BeNull();
+        error.Should().Contain("line 4");
+
+        var (solution, solutionError) = TraceParser.ReadSolution(text);
+        solutionError.Should().BeNull();
+        solution.Should().Equal("2*3=6", "4*6=24");
+        SolutionChecker.Check(new CountdownProblem([2, 3, 4], 24), solution!).IsValid.Should().BeTrue();
+    }
+
+    [Theory]
+    [InlineData(Head + "Exploring Operation: 2+3=5, Resulting Numbers: [4, 5]\n", null)]
+    [InlineData(Head + "24,24 equal: Goal Reached\nMoving to Node #0\nCurrent State: 24:[4, 6], Operations: ['2*3=6'\n24,24 equal: Goal Reached\n", "malformed")]
+    public void A_trace_without_a_readable_result_states_no_solution(string text, string? fragment)
+    {
+        var (solution, error) = TraceParser.ReadSolution(text);
+        solution.Should().BeNull();
+        if (fragment is null) error.Should().BeNull();
+        else error.Should().Contain(fragment);
+    }
+
+    [Fact]
     public void Child_context_for_an_unknown_node_is_a_clear_error()
     {
         var parent = Head + "<Calling Sub Searches>\n<Start Sub Search 0 at level 1> Moving to Node #0,5\n<End Calling Sub Searches>\n";
