@@ -99,6 +99,25 @@ public sealed class CountdownRuntimeCommandTests
     }
 
     [Fact]
+    public void Generate_with_the_shipped_sos_model_writes_a_trace_that_parses()
+    {
+        // #5's wording: `reason generate --model models/countdown-sos` continues an SoS+ prompt into trace lines.
+        const string prompt = "Current State: 97:[59, 77, 24, 55], Operations: []";
+        var result = CliRunner.Run("generate", "--model", Path.Combine(CliRunner.RepoRoot, "models", "countdown-sos"),
+            "--prompt", prompt, "--max-tokens", "300");
+
+        result.ExitCode.Should().Be(0, result.Stderr);
+        string stdout = result.Stdout.ReplaceLineEndings("\n");
+        string text = prompt + (stdout.EndsWith('\n') ? stdout[..^1] : stdout);   // the newline the CLI ends its output with
+        // 300 tokens end mid-line; every line before the last is complete.
+        string complete = text[..(text.LastIndexOf('\n') + 1)];
+        complete.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length.Should().BeGreaterThan(3);
+        var parsed = Reasoning.Tasks.Countdown.TraceParser.TryParse(complete, out var error);
+        parsed.Should().NotBeNull($"every complete line the model wrote should parse, but: {error}\n{complete}");
+        parsed!.StartNumbers.Should().Equal(59, 77, 24, 55);
+    }
+
+    [Fact]
     public void An_unknown_strategy_is_a_clear_error()
     {
         var result = CliRunner.Run("countdown", "solve", "--numbers", "1,2,3,4", "--target", "10", "--strategy", "beam", "--model", CliRunner.Fixture("tiny-qwen3"));
