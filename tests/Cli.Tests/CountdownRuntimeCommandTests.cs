@@ -90,12 +90,7 @@ public sealed class CountdownRuntimeCommandTests
         result.ExitCode.Should().Be(0, result.Stderr);
         using var doc = JsonDocument.Parse(result.Stdout);
         string text = doc.RootElement.GetProperty("tree").GetProperty("text").GetString()!;
-        // A trace cut by the context may end mid-line; every finished line must parse.
-        string complete = text.EndsWith('\n') ? text : text[..(text.LastIndexOf('\n') + 1)];
-        complete.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length.Should().BeGreaterThan(3, "the model should write a few lines in 384 tokens");
-        var parsed = Reasoning.Tasks.Countdown.TraceParser.TryParse(complete, out var error);
-        parsed.Should().NotBeNull($"every complete line of the model's trace should parse, but: {error}\n{complete}");
-        parsed!.Target.Should().Be(int.Parse(target, System.Globalization.CultureInfo.InvariantCulture));
+        CompleteLinesParse(text).Target.Should().Be(int.Parse(target, System.Globalization.CultureInfo.InvariantCulture));
     }
 
     [Fact]
@@ -109,12 +104,17 @@ public sealed class CountdownRuntimeCommandTests
         result.ExitCode.Should().Be(0, result.Stderr);
         string stdout = result.Stdout.ReplaceLineEndings("\n");
         string text = prompt + (stdout.EndsWith('\n') ? stdout[..^1] : stdout);   // the newline the CLI ends its output with
-        // 300 tokens end mid-line; every line before the last is complete.
-        string complete = text[..(text.LastIndexOf('\n') + 1)];
-        complete.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length.Should().BeGreaterThan(3);
+        CompleteLinesParse(text).StartNumbers.Should().Equal(59, 77, 24, 55);
+    }
+
+    // A model's trace cut by its token budget may end mid-line; every finished line must parse.
+    private static Reasoning.Tasks.Countdown.ParsedTrace CompleteLinesParse(string text)
+    {
+        string complete = text.EndsWith('\n') ? text : text[..(text.LastIndexOf('\n') + 1)];
+        complete.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length.Should().BeGreaterThan(3, "the model should write a few lines");
         var parsed = Reasoning.Tasks.Countdown.TraceParser.TryParse(complete, out var error);
         parsed.Should().NotBeNull($"every complete line the model wrote should parse, but: {error}\n{complete}");
-        parsed!.StartNumbers.Should().Equal(59, 77, 24, 55);
+        return parsed!;
     }
 
     [Fact]

@@ -11,6 +11,12 @@ public sealed partial class InferenceEngine
     /// after another as they arrive. Work already running keeps stepping. Holds nest; keep one open only for the few
     /// calls that submit (a forgotten hold stalls new work, though cancelled work is still released).
     /// </summary>
+    /// <example><code>
+    /// Task&lt;GenerationResult&gt;[] all;
+    /// using (engine.HoldSubmissions())
+    ///     all = children.Select(c => c.GenerateToEndAsync([], options)).ToArray();
+    /// var results = await Task.WhenAll(all);
+    /// </code></example>
     public SubmissionHold HoldSubmissions()
     {
         lock (KvLock)

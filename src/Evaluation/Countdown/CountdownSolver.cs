@@ -80,7 +80,7 @@ public static class CountdownSolver
                 break;
         }
 
-        var solution = trace is null ? null : SolutionOf(trace);
+        var (solution, resultError) = trace is null ? (null, null) : TraceParser.ReadSolution(trace);
         string? reason = failure;
         bool verified = false;
         if (solution is not null)
@@ -92,8 +92,7 @@ public static class CountdownSolver
         else
         {
             reason ??= trace is null ? "no trace"
-                : TraceParser.ReadSolution(trace).Error is { } resultError ? resultError
-                : TraceParser.TryParse(trace, out var error) is null ? error : "the trace states no solution";
+                : resultError ?? (TraceParser.TryParse(trace, out var error) is null ? error : "the trace states no solution");
         }
         var root = run.Root!;
         return new CountdownSolveResult(solution is not null, verified, solution, reason, run.TotalTokens, run.SequentialTokens,
