@@ -115,9 +115,11 @@ public sealed class ForwardPass : IDisposable
             }
         }
 
-        _team.For(total * c.NumHeads, item =>
+        // One item per (token, KV head): the query heads of a group read its keys and values once.
+        int group = c.GroupSize;
+        _team.For(total * c.NumKvHeads, item =>
         {
-            int t = item / c.NumHeads, h = item % c.NumHeads;
+            int t = item / c.NumKvHeads, g = item % c.NumKvHeads;
             var kv = rows[tokenRow[t]].Kv;
             var spans = kv.Spans;
             Span<int> visible = spans.Count <= 64 ? stackalloc int[spans.Count] : new int[spans.Count];
@@ -125,8 +127,8 @@ public sealed class ForwardPass : IDisposable
                 visible[s] = spans[s].Length;
             visible[^1] += tokenIndex[t] + 1;
             int position = kv.Tail.LogicalStart + kv.Tail.Length + tokenIndex[t];
-            Attention.Compute(_q.AsSpan(t * qw + h * hd, hd), position, spans, visible, pool, l, h / c.GroupSize,
-                _model.Rope, _scratch.Value!, _att.AsSpan(t * qw + h * hd, hd));
+            Attention.ComputeGroup(_q.AsSpan(t * qw + g * group * hd, group * hd), group, position, spans, visible, pool, l, g,
+                _model.Rope, _scratch.Value!, _att.AsSpan(t * qw + g * group * hd, group * hd));
         });
 
         MatMul.Multiply(w.O, _att, total, _h, default, _team);

@@ -14,7 +14,7 @@ public static class Attention
     public sealed class Scratch(int headDim, int capacity)
     {
         internal float[] Scores = new float[Math.Max(capacity, 16)];
-        internal readonly float[] Rotated = new float[headDim];
+        internal float[] Rotated = new float[headDim];
         internal float[] Block = new float[16 * headDim];
 
         internal Span<float> BlockFor(int floats)
@@ -22,6 +22,13 @@ public static class Attention
             if (Block.Length < floats)
                 Block = new float[floats];
             return Block.AsSpan(0, floats);
+        }
+
+        internal Span<float> RotatedFor(int floats)
+        {
+            if (Rotated.Length < floats)
+                Rotated = new float[floats];
+            return Rotated.AsSpan(0, floats);
         }
 
         internal Span<float> ScoresFor(int count)
@@ -38,15 +45,27 @@ public static class Attention
     /// values of layer <paramref name="layer"/>, KV head <paramref name="kvHead"/>. Writes the head's output to <paramref name="output"/>.
     /// </summary>
     public static void Compute(ReadOnlySpan<float> q, int position, IReadOnlyList<KvSpan> spans, ReadOnlySpan<int> visible,
-        PagePool pool, int layer, int kvHead, Rope rope, Scratch scratch, Span<float> output)
+        PagePool pool, int layer, int kvHead, Rope rope, Scratch scratch, Span<float> output) =>
+        ComputeGroup(q, 1, position, spans, visible, pool, layer, kvHead, rope, scratch, output);
+
+    /// <summary>
+    /// <see cref="Compute"/> for the <paramref name="count"/> query heads that share KV head <paramref name="kvHead"/>
+    /// (grouped-query attention), stored one after another in <paramref name="queries"/>; head j's output goes to the
+    /// j-th head-wide slice of <paramref name="outputs"/>. Each head's output equals <see cref="Compute"/> for that head
+    /// alone, bit for bit; the group reads each key and value once instead of once per head.
+    /// </summary>
+    public static void ComputeGroup(ReadOnlySpan<float> queries, int count, int position, IReadOnlyList<KvSpan> spans,
+        ReadOnlySpan<int> visible, PagePool pool, int layer, int kvHead, Rope rope, Scratch scratch, Span<float> outputs)
     {
-        int headDim = q.Length;
+        int headDim = pool.HeadDim;
+        if (queries.Length != count * headDim || outputs.Length != count * headDim)
+            throw new ArgumentException($"{count} heads of {headDim} need {count * headDim} query and output floats; got {queries.Length} and {outputs.Length}.");
         int total = 0;
         for (int s = 0; s < spans.Count; s++)
             total += visible[s];
-        var scores = scratch.ScoresFor(total);
+        var scores = scratch.ScoresFor(count * total);
         float scale = 1f / MathF.Sqrt(headDim);
-        var rotated = scratch.Rotated.AsSpan();
+        var rotated = scratch.RotatedFor(count * headDim);
         int pageSize = pool.PageSize;
 
         int at = 0;
@@ -54,27 +73,29 @@ public static class Attention
         for (int s = 0; s < spans.Count; s++)
         {
             var span = spans[s];
-            int count = visible[s];
-            if (count == 0)
+            int visibleHere = visible[s];
+            if (visibleHere == 0)
                 continue;
             if (span.Delta != rotatedDelta)
             {
-                q.CopyTo(rotated);
-                rope.Apply(rotated, position - span.Delta);
+                queries.CopyTo(rotated);
+                for (int j = 0; j < count; j++)
+                    rope.Apply(rotated.Slice(j * headDim, headDim), position - span.Delta);
                 rotatedDelta = span.Delta;
             }
-            for (int first = 0; first < count; first += pageSize)
+            for (int first = 0; first < visibleHere; first += pageSize)
             {
-                int n = Math.Min(pageSize, count - first);
+                int n = Math.Min(pageSize, visibleHere - first);
                 var keys = PageBlock(pool, span.Pages[first / pageSize], layer, false, kvHead, n, scratch);
-                AttentionBlocks.Scores(rotated, keys, n, scale, scores.Slice(at, n));
+                AttentionBlocks.ScoresGroup(rotated, count, keys, n, scale, scores[at..], total);
                 at += n;
             }
         }
 
-        Softmax.Apply(scores);
+        for (int j = 0; j < count; j++)
+            Softmax.Apply(scores.Slice(j * total, total));
 
-        output.Clear();
+        outputs.Clear();
         at = 0;
         for (int s = 0; s < spans.Count; s++)
         {
@@ -83,7 +104,7 @@ public static class Attention
             {
                 int n = Math.Min(pageSize, visible[s] - first);
                 var values = PageBlock(pool, span.Pages[first / pageSize], layer, true, kvHead, n, scratch);
-                AttentionBlocks.Accumulate(scores.Slice(at, n), values, n, output);
+                AttentionBlocks.AccumulateGroup(scores[at..], total, count, values, n, outputs);
                 at += n;
             }
         }

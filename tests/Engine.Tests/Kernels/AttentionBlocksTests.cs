@@ -52,4 +52,54 @@ public sealed class AttentionBlocksTests
         AttentionBlocks.Accumulate(w, v, count, actual);
         actual.Select(BitConverter.SingleToInt32Bits).Should().Equal(expected.Select(BitConverter.SingleToInt32Bits));
     }
+
+    [Theory]
+    [InlineData(64, 2, 16)]
+    [InlineData(64, 7, 37)]
+    [InlineData(128, 2, 50)]
+    [InlineData(64, 3, 5)]
+    [InlineData(80, 4, 19)]
+    [InlineData(7, 2, 9)]
+    public void Grouped_scores_equal_each_query_alone_bitwise(int headDim, int count, int keys)
+    {
+        var random = new Random(headDim * 31 + count * 7 + keys);
+        var q = Enumerable.Range(0, count * headDim).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+        var k = Enumerable.Range(0, headDim * keys).Select(_ => (float)(random.NextDouble() * 6 - 3)).ToArray();
+        int stride = keys + 3;
+        var grouped = Enumerable.Repeat(float.NaN, (count - 1) * stride + keys).ToArray();
+        AttentionBlocks.ScoresGroup(q, count, k, keys, 0.125f, grouped, stride);
+        for (int j = 0; j < count; j++)
+        {
+            var alone = new float[keys];
+            for (int i = 0; i < keys; i++)
+                alone[i] = Vectors.Dot(q.AsSpan(j * headDim, headDim), k.AsSpan(i * headDim, headDim)) * 0.125f;
+            grouped.AsSpan(j * stride, keys).ToArray().Select(BitConverter.SingleToInt32Bits)
+                .Should().Equal(alone.Select(BitConverter.SingleToInt32Bits), $"query {j}");
+        }
+    }
+
+    [Theory]
+    [InlineData(64, 2, 16)]
+    [InlineData(64, 7, 37)]
+    [InlineData(128, 4, 16)]
+    [InlineData(80, 5, 9)]
+    [InlineData(7, 3, 5)]
+    public void Grouped_accumulation_equals_one_multiply_add_per_value_bitwise(int headDim, int count, int n)
+    {
+        var random = new Random(headDim * 13 + count * 5 + n);
+        int stride = n + 2;
+        var w = Enumerable.Range(0, (count - 1) * stride + n).Select(_ => (float)random.NextDouble()).ToArray();
+        var v = Enumerable.Range(0, headDim * n).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+        var start = Enumerable.Range(0, count * headDim).Select(_ => (float)random.NextDouble()).ToArray();
+        var actual = start.ToArray();
+        AttentionBlocks.AccumulateGroup(w, stride, count, v, n, actual);
+        for (int j = 0; j < count; j++)
+        {
+            var expected = start.AsSpan(j * headDim, headDim).ToArray();
+            for (int i = 0; i < n; i++)
+                Vectors.MultiplyAdd(expected, w[j * stride + i], v.AsSpan(i * headDim, headDim));
+            actual.AsSpan(j * headDim, headDim).ToArray().Select(BitConverter.SingleToInt32Bits)
+                .Should().Equal(expected.Select(BitConverter.SingleToInt32Bits), $"query {j}");
+        }
+    }
 }

@@ -72,6 +72,17 @@ public sealed class SpanAlgebraTests
         var expected = ReferenceAttention(q, queryPosition, rawKeys, values, logicalPositions);
         for (int d = 0; d < HeadDim; d++)
             output[d].Should().BeApproximately((float)expected[d], 2e-5f, $"dimension {d} ({layout})");
+
+        // The heads of a grouped-query group computed together: each bit for bit what it is alone.
+        var group = q.Concat(RandomVector(random)).Concat(RandomVector(random)).ToArray();
+        var grouped = new float[3 * HeadDim];
+        Attention.ComputeGroup(group, 3, queryPosition, seq.Spans, visible, pool, 0, 0, rope, new Attention.Scratch(HeadDim, 16), grouped);
+        for (int j = 0; j < 3; j++)
+        {
+            var alone = new float[HeadDim];
+            Attention.Compute(group.AsSpan(j * HeadDim, HeadDim), queryPosition, seq.Spans, visible, pool, 0, 0, rope, new Attention.Scratch(HeadDim, 16), alone);
+            grouped.AsSpan(j * HeadDim, HeadDim).ToArray().Should().Equal(alone, $"head {j} of the group ({layout})");
+        }
         seq.Dispose();
         pool.FreeCount.Should().Be(pool.PageCount);
     }
