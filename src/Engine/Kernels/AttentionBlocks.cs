@@ -191,6 +191,8 @@ internal static class AttentionBlocks
                 int j = 0;
                 for (; j + 4 <= count; j += 4)
                     Accumulate4x64(ref Unsafe.Add(ref w, j * weightStride), weightStride, ref Unsafe.Add(ref v, d), headDim, n, ref Unsafe.Add(ref o, j * headDim + d), headDim);
+                for (; j + 2 <= count; j += 2)
+                    Accumulate2x64(ref Unsafe.Add(ref w, j * weightStride), weightStride, ref Unsafe.Add(ref v, d), headDim, n, ref Unsafe.Add(ref o, j * headDim + d), headDim);
                 for (; j < count; j++)
                     Accumulate1x64(ref Unsafe.Add(ref w, j * weightStride), ref Unsafe.Add(ref v, d), headDim, n, ref Unsafe.Add(ref o, j * headDim + d));
             }
@@ -236,6 +238,32 @@ internal static class AttentionBlocks
         b0.StoreUnsafe(ref o1); b1.StoreUnsafe(ref o1, 16); b2.StoreUnsafe(ref o1, 32); b3.StoreUnsafe(ref o1, 48);
         c0.StoreUnsafe(ref o2); c1.StoreUnsafe(ref o2, 16); c2.StoreUnsafe(ref o2, 32); c3.StoreUnsafe(ref o2, 48);
         e0.StoreUnsafe(ref o3); e1.StoreUnsafe(ref o3, 16); e2.StoreUnsafe(ref o3, 32); e3.StoreUnsafe(ref o3, 48);
+    }
+
+    /// <summary>Two queries, 64 lanes: eight accumulators sharing four value loads.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Accumulate2x64(ref float w, int weightStride, ref float v, int headDim, int n, ref float o, int outputStride)
+    {
+        ref float o1 = ref Unsafe.Add(ref o, outputStride);
+        ref float w1 = ref Unsafe.Add(ref w, weightStride);
+        Vector512<float> a0 = Vector512.LoadUnsafe(ref o), a1 = Vector512.LoadUnsafe(ref o, 16), a2 = Vector512.LoadUnsafe(ref o, 32), a3 = Vector512.LoadUnsafe(ref o, 48);
+        Vector512<float> b0 = Vector512.LoadUnsafe(ref o1), b1 = Vector512.LoadUnsafe(ref o1, 16), b2 = Vector512.LoadUnsafe(ref o1, 32), b3 = Vector512.LoadUnsafe(ref o1, 48);
+        for (int i = 0; i < n; i++)
+        {
+            nuint at = (nuint)(i * headDim);
+            var v0 = Vector512.LoadUnsafe(ref v, at);
+            var v1 = Vector512.LoadUnsafe(ref v, at + 16);
+            var v2 = Vector512.LoadUnsafe(ref v, at + 32);
+            var v3 = Vector512.LoadUnsafe(ref v, at + 48);
+            var x = Vector512.Create(Unsafe.Add(ref w, i));
+            a0 = Vector512.FusedMultiplyAdd(x, v0, a0); a1 = Vector512.FusedMultiplyAdd(x, v1, a1);
+            a2 = Vector512.FusedMultiplyAdd(x, v2, a2); a3 = Vector512.FusedMultiplyAdd(x, v3, a3);
+            x = Vector512.Create(Unsafe.Add(ref w1, i));
+            b0 = Vector512.FusedMultiplyAdd(x, v0, b0); b1 = Vector512.FusedMultiplyAdd(x, v1, b1);
+            b2 = Vector512.FusedMultiplyAdd(x, v2, b2); b3 = Vector512.FusedMultiplyAdd(x, v3, b3);
+        }
+        a0.StoreUnsafe(ref o); a1.StoreUnsafe(ref o, 16); a2.StoreUnsafe(ref o, 32); a3.StoreUnsafe(ref o, 48);
+        b0.StoreUnsafe(ref o1); b1.StoreUnsafe(ref o1, 16); b2.StoreUnsafe(ref o1, 32); b3.StoreUnsafe(ref o1, 48);
     }
 
     /// <summary>One query, 64 lanes: four independent accumulators.</summary>
