@@ -121,6 +121,15 @@ public static unsafe partial class MatMul
             int o = b * WeightMatrix.BlockRows;
             int valid = Math.Min(WeightMatrix.BlockRows, job.Rows - o);
             int r = 0;
+            // The 4×4 tiles sweep a block twice, each reading 4 of every 8 chunks: a strided pattern the hardware
+            // prefetcher follows poorly (as in RunBlocks256). So the next block is requested into L2 in order.
+            if (job.XRows >= 4)
+            {
+                if (b == first)
+                    PrefetchBlock(block, job.BlockBytes);
+                if (b + 1 < end)
+                    PrefetchBlock(block + job.BlockBytes, job.BlockBytes);
+            }
             for (; r + 4 <= job.XRows; r += 4)
             {
                 float* x = job.X + (long)r * job.XStride;
