@@ -32,6 +32,33 @@ public sealed class GenerateCommandTests
         root.GetProperty("timings").GetProperty("prefill_ms").GetDouble().Should().BeGreaterThanOrEqualTo(0);
     }
 
+    [Theory]
+    [InlineData("tiny-llama")]
+    [InlineData("tiny-qwen2")]
+    [InlineData("tiny-qwen3")]
+    public void A_bf16_kv_cache_keeps_the_reference_greedy_ids(string fixture)
+    {
+        using var reference = JsonDocument.Parse(File.ReadAllText(Path.Combine(CliRunner.Fixture(fixture), "reference.json")));
+        var prompt = reference.RootElement.GetProperty("prompts")[1];
+
+        var result = CliRunner.Run("generate", "--model", CliRunner.Fixture(fixture), "--prompt", prompt.GetProperty("text").GetString()!,
+            "--max-tokens", "16", "--ignore-eos", "--kv-dtype", "bf16", "--json");
+
+        result.ExitCode.Should().Be(0, result.Stderr);
+        using var doc = JsonDocument.Parse(result.Stdout);
+        doc.RootElement.GetProperty("tokens").EnumerateArray().Select(t => t.GetProperty("id").GetInt32())
+            .Should().Equal(prompt.GetProperty("greedy").GetProperty("ids").EnumerateArray().Select(x => x.GetInt32()));
+    }
+
+    [Fact]
+    public void An_unknown_kv_dtype_is_a_clear_error()
+    {
+        var result = CliRunner.Run("generate", "--model", CliRunner.Fixture("tiny-llama"), "--prompt", "Once", "--kv-dtype", "fp8");
+
+        result.ExitCode.Should().Be(2);
+        result.Stderr.Should().Contain("--kv-dtype 'fp8'").And.Contain("f32 or bf16");
+    }
+
     [Fact]
     public void N_continuations_share_one_prompt_and_differ_by_seed()
     {

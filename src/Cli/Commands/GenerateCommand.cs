@@ -26,18 +26,19 @@ internal static class GenerateCommand
         var ignoreEos = new Option<bool>("--ignore-eos") { Description = "Do not stop at end-of-sequence tokens." };
         var n = new Option<int>("--n") { Description = "Continuations of the one prompt (the prefix KV is shared).", DefaultValueFactory = _ => 1 };
         var kvMemory = new Option<string>("--kv-memory") { Description = "KV cache size, e.g. 512MiB or 4GiB.", DefaultValueFactory = _ => "512MiB" };
+        var kvDType = KvOptions.DType();
         var json = new Option<bool>("--json") { Description = "Print one JSON object." };
 
         var cmd = new Command("generate", "Generate text with a model.");
-        foreach (var o in new Option[] { model, prompt, maxTokens, temperature, topK, topP, minP, seed, topLogprobs, stop, ignoreEos, n, kvMemory, json })
+        foreach (var o in new Option[] { model, prompt, maxTokens, temperature, topK, topP, minP, seed, topLogprobs, stop, ignoreEos, n, kvMemory, kvDType, json })
             cmd.Options.Add(o);
-        cmd.SetAction((p, ct) => RunAsync(p, ct, new Options(model, prompt, maxTokens, temperature, topK, topP, minP, seed, topLogprobs, stop, ignoreEos, n, kvMemory, json)));
+        cmd.SetAction((p, ct) => RunAsync(p, ct, new Options(model, prompt, maxTokens, temperature, topK, topP, minP, seed, topLogprobs, stop, ignoreEos, n, kvMemory, kvDType, json)));
         return cmd;
     }
 
     private sealed record Options(Option<string> Model, Option<string> Prompt, Option<int> MaxTokens, Option<float> Temperature, Option<int> TopK,
         Option<float> TopP, Option<float> MinP, Option<ulong> Seed, Option<int> TopLogprobs, Option<string[]> Stop, Option<bool> IgnoreEos,
-        Option<int> N, Option<string> KvMemory, Option<bool> Json);
+        Option<int> N, Option<string> KvMemory, Option<string> KvDType, Option<bool> Json);
 
     private static async Task<int> RunAsync(ParseResult p, CancellationToken ct, Options o)
     {
@@ -47,7 +48,7 @@ internal static class GenerateCommand
         int count = p.GetValue(o.N);
         if (count < 1 || count > 1024)
             throw new Engine.Errors.InvalidRequestException($"--n {count} is invalid; use 1 to 1024.");
-        using var engine = new InferenceEngine(model, new EngineOptions { KvMemoryBytes = ByteSize.Parse(p.GetValue(o.KvMemory)!) });
+        using var engine = new InferenceEngine(model, new EngineOptions { KvMemoryBytes = ByteSize.Parse(p.GetValue(o.KvMemory)!), KvDType = KvOptions.Parse(p.GetValue(o.KvDType)!) });
         var sampling = new SamplingOptions
         {
             MaxTokens = p.GetValue(o.MaxTokens), Temperature = p.GetValue(o.Temperature), TopK = p.GetValue(o.TopK), TopP = p.GetValue(o.TopP),

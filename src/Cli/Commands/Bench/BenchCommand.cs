@@ -10,7 +10,7 @@ namespace Reasoning.Cli.Commands.Bench;
 /// <summary><c>reason bench decode|prefill|batch|fork</c>: engine throughput on a model or a random model of a named shape.</summary>
 internal static class BenchCommand
 {
-    private sealed record Common(Option<string?> Model, Option<string?> Shape, Option<int> Runs, Option<bool> Json, Option<int> Threads);
+    private sealed record Common(Option<string?> Model, Option<string?> Shape, Option<int> Runs, Option<bool> Json, Option<int> Threads, Option<string> KvDType);
 
     public static Command Create()
     {
@@ -77,12 +77,14 @@ internal static class BenchCommand
             new Option<string?>("--shape") { Description = "Random-weight bf16 model of a named shape (e.g. qwen2.5-0.5b), written to a temp folder once." },
             new Option<int>("--runs") { Description = "Repetitions; the median is reported.", DefaultValueFactory = _ => 3 },
             new Option<bool>("--json") { Description = "Print one JSON object." },
-            new Option<int>("--threads") { Description = "Compute threads (0: one per core).", DefaultValueFactory = _ => 0 });
+            new Option<int>("--threads") { Description = "Compute threads (0: one per core).", DefaultValueFactory = _ => 0 },
+            KvOptions.DType());
         command.Options.Add(common.Model);
         command.Options.Add(common.Shape);
         command.Options.Add(common.Runs);
         command.Options.Add(common.Json);
         command.Options.Add(common.Threads);
+        command.Options.Add(common.KvDType);
         return common;
     }
 
@@ -214,12 +216,14 @@ internal static class BenchCommand
         using var engine = new InferenceEngine(model, new EngineOptions
         {
             KvMemoryBytes = 2L << 30, PrefillChunk = prefillChunk, MaxStepTokens = Math.Max(512, prefillChunk), Threads = p.GetValue(c.Threads),
+            KvDType = KvOptions.Parse(p.GetValue(c.KvDType)!),
         });
         var result = body(engine, Math.Max(1, p.GetValue(c.Runs)));
         result["model"] = dir;
         result["weight_bytes"] = model.WeightBytes;
         result["load_ms"] = loadMs;
         result["threads"] = p.GetValue(c.Threads) > 0 ? p.GetValue(c.Threads) : Environment.ProcessorCount;
+        result["kv_dtype"] = engine.Options.KvDType == Engine.Kv.KvDType.F32 ? "f32" : "bf16";
         Print(result, p.GetValue(c.Json));
         return 0;
     }
