@@ -67,6 +67,7 @@ public static class Attention
         float scale = 1f / MathF.Sqrt(headDim);
         var rotated = scratch.RotatedFor(count * headDim);
         int pageSize = pool.PageSize;
+        bool chunked = pool.KeysChunkMajor;
 
         int at = 0;
         int rotatedDelta = int.MinValue;
@@ -87,7 +88,15 @@ public static class Attention
             {
                 int n = Math.Min(pageSize, visibleHere - first);
                 var keys = PageBlock(pool, span.Pages[first / pageSize], layer, false, kvHead, n, scratch);
-                AttentionBlocks.ScoresGroup(rotated, count, keys, n, scale, scores[at..], total);
+                for (int j = 0; j < count; j++)
+                {
+                    var query = rotated.Slice(j * headDim, headDim);
+                    var into = scores.Slice(j * total + at, n);
+                    if (chunked)
+                        AttentionBlocks.ScoresChunked(query, keys, n, pageSize, scale, into);
+                    else
+                        AttentionBlocks.Scores(query, keys, n, scale, into);
+                }
                 at += n;
             }
         }
@@ -110,12 +119,16 @@ public static class Attention
         }
     }
 
-    /// <summary>The first <paramref name="slots"/> keys or values of one head in a page, as f32 (a view for f32 pools, widened for bf16).</summary>
+    /// <summary>
+    /// The first <paramref name="slots"/> keys or values of one head in a page, as f32 in the stored layout (a view for
+    /// f32 pools, widened for bf16); chunk-major keys come as the whole page block.
+    /// </summary>
     private static ReadOnlySpan<float> PageBlock(PagePool pool, int page, int layer, bool value, int kvHead, int slots, Scratch scratch)
     {
+        int floats = !value && pool.KeysChunkMajor ? pool.PageSize * pool.HeadDim : slots * pool.HeadDim;
         if (pool.ElementType == KvDType.F32)
-            return pool.Head(page, layer, value, kvHead)[..(slots * pool.HeadDim)];
-        var block = scratch.BlockFor(slots * pool.HeadDim);
+            return pool.Head(page, layer, value, kvHead)[..floats];
+        var block = scratch.BlockFor(floats);
         pool.Read(page, layer, value, kvHead, slots, block);
         return block;
     }

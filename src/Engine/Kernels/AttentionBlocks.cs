@@ -19,117 +19,88 @@ namespace Reasoning.Engine.Kernels;
 /// </remarks>
 internal static class AttentionBlocks
 {
-    /// <summary>scores[i] = Dot(q, keys[i]) · scale for the <paramref name="n"/> keys stored one after another.</summary>
+    /// <summary>scores[i] = Dot(q, keys[i]) · scale for the <paramref name="n"/> keys stored one after another (row-major).</summary>
     public static void Scores(ReadOnlySpan<float> q, ReadOnlySpan<float> keys, int n, float scale, Span<float> scores)
     {
-        int headDim = q.Length, i = 0;
+        int headDim = q.Length;
         if (keys.Length < n * headDim || scores.Length < n)
             throw new ArgumentException($"{n} keys of {headDim} need {n * headDim} floats and {n} scores; got {keys.Length} and {scores.Length}.");
-        if (Avx512F.IsSupported && Vector512.IsHardwareAccelerated && headDim % 16 == 0)
-            for (; i + 16 <= n; i += 16)
-                Scores16(q, keys.Slice(i * headDim, 16 * headDim), scale, scores.Slice(i, 16));
-        for (; i < n; i++)
+        for (int i = 0; i < n; i++)
             scores[i] = Vectors.Dot(q, keys.Slice(i * headDim, headDim)) * scale;
     }
 
     /// <summary>
-    /// Scores of <paramref name="count"/> queries (stored one after another in <paramref name="queries"/>) against the
-    /// same <paramref name="n"/> keys: query j's scores go to <c>scores[j · scoreStride + i]</c>. Each equals
-    /// <see cref="Scores"/> for that query alone, bit for bit; two queries at a time share every key load.
+    /// scores[i] = Dot(q, key i) · scale for the first <paramref name="n"/> keys of a chunk-major block: lanes
+    /// 16c..16c+15 of key i sit at <c>keys[(c · planeSlots + i) · 16]</c> (see <see cref="Kv.PagePool"/>). Bitwise
+    /// <see cref="Vectors.Dot"/> of the key's lanes in order; the block is read in address order, 16 keys at a time.
     /// </summary>
-    public static void ScoresGroup(ReadOnlySpan<float> queries, int count, ReadOnlySpan<float> keys, int n, float scale, Span<float> scores, int scoreStride)
+    public static void ScoresChunked(ReadOnlySpan<float> q, ReadOnlySpan<float> keys, int n, int planeSlots, float scale, Span<float> scores)
     {
-        int headDim = queries.Length / count, j = 0;
-        if (queries.Length != count * headDim || keys.Length < n * headDim || scores.Length < (count - 1) * scoreStride + n)
-            throw new ArgumentException($"{count} queries of {headDim} against {n} keys need {count * headDim} query floats, {n * headDim} key floats and a score row of {n} every {scoreStride}.");
-        if (Avx512F.IsSupported && Vector512.IsHardwareAccelerated && headDim % 16 == 0)
-            for (; j + 2 <= count; j += 2)
-            {
-                var qa = queries.Slice(j * headDim, headDim);
-                var qb = queries.Slice((j + 1) * headDim, headDim);
-                var sa = scores.Slice(j * scoreStride, n);
-                var sb = scores.Slice((j + 1) * scoreStride, n);
-                int i = 0;
-                for (; i + 8 <= n; i += 8)
-                    Scores8x2(qa, qb, keys.Slice(i * headDim, 8 * headDim), scale, sa.Slice(i, 8), sb.Slice(i, 8));
-                for (; i < n; i++)
-                {
-                    var key = keys.Slice(i * headDim, headDim);
-                    sa[i] = Vectors.Dot(qa, key) * scale;
-                    sb[i] = Vectors.Dot(qb, key) * scale;
-                }
-            }
-        for (; j < count; j++)
-            Scores(queries.Slice(j * headDim, headDim), keys, n, scale, scores.Slice(j * scoreStride, n));
+        int headDim = q.Length, chunks = headDim / 16, i = 0;
+        if (headDim % 16 != 0 || n > planeSlots || keys.Length < chunks * planeSlots * 16 || scores.Length < n)
+            throw new ArgumentException($"a chunk-major block of {planeSlots} keys of {headDim} lanes (a multiple of 16) needs {chunks * planeSlots * 16} floats and {n} ≤ {planeSlots} scores; got {keys.Length} and {scores.Length}.");
+        if (Avx512F.IsSupported && Vector512.IsHardwareAccelerated)
+            for (; i + 16 <= n; i += 16)
+                Scores16Chunked(q, keys[(i * 16)..], planeSlots, scale, scores.Slice(i, 16));
+        for (; i < n; i++)
+            scores[i] = DotChunked(q, keys, i, planeSlots) * scale;
     }
 
-    /// <summary>Two queries against eight keys: the sixteen dot products of <see cref="Scores16"/>, reduced the same way.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Scores8x2(ReadOnlySpan<float> qa, ReadOnlySpan<float> qb, ReadOnlySpan<float> keys, float scale, Span<float> scoresA, Span<float> scoresB)
+    /// <summary>One key of a chunk-major block against q, accumulated and summed exactly as <see cref="Vectors.Dot"/> does.</summary>
+    private static float DotChunked(ReadOnlySpan<float> q, ReadOnlySpan<float> keys, int key, int planeSlots)
     {
-        int headDim = qa.Length;
-        ref float pa = ref MemoryMarshal.GetReference(qa);
-        ref float pb = ref MemoryMarshal.GetReference(qb);
+        ref float pq = ref MemoryMarshal.GetReference(q);
         ref float k = ref MemoryMarshal.GetReference(keys);
-        Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
-        Vector512<float> b0 = default, b1 = default, b2 = default, b3 = default, b4 = default, b5 = default, b6 = default, b7 = default;
-        nuint stride = (nuint)headDim;
-        for (nuint d = 0; d < (nuint)headDim; d += 16)
+        int chunks = q.Length / 16;
+        if (Vector512.IsHardwareAccelerated)
         {
-            var x = Vector512.LoadUnsafe(ref pa, d);
-            var y = Vector512.LoadUnsafe(ref pb, d);
-            var k0 = Vector512.LoadUnsafe(ref k, d);
-            a0 = Vector512.FusedMultiplyAdd(x, k0, a0); b0 = Vector512.FusedMultiplyAdd(y, k0, b0);
-            var k1 = Vector512.LoadUnsafe(ref k, d + stride);
-            a1 = Vector512.FusedMultiplyAdd(x, k1, a1); b1 = Vector512.FusedMultiplyAdd(y, k1, b1);
-            var k2 = Vector512.LoadUnsafe(ref k, d + 2 * stride);
-            a2 = Vector512.FusedMultiplyAdd(x, k2, a2); b2 = Vector512.FusedMultiplyAdd(y, k2, b2);
-            var k3 = Vector512.LoadUnsafe(ref k, d + 3 * stride);
-            a3 = Vector512.FusedMultiplyAdd(x, k3, a3); b3 = Vector512.FusedMultiplyAdd(y, k3, b3);
-            var k4 = Vector512.LoadUnsafe(ref k, d + 4 * stride);
-            a4 = Vector512.FusedMultiplyAdd(x, k4, a4); b4 = Vector512.FusedMultiplyAdd(y, k4, b4);
-            var k5 = Vector512.LoadUnsafe(ref k, d + 5 * stride);
-            a5 = Vector512.FusedMultiplyAdd(x, k5, a5); b5 = Vector512.FusedMultiplyAdd(y, k5, b5);
-            var k6 = Vector512.LoadUnsafe(ref k, d + 6 * stride);
-            a6 = Vector512.FusedMultiplyAdd(x, k6, a6); b6 = Vector512.FusedMultiplyAdd(y, k6, b6);
-            var k7 = Vector512.LoadUnsafe(ref k, d + 7 * stride);
-            a7 = Vector512.FusedMultiplyAdd(x, k7, a7); b7 = Vector512.FusedMultiplyAdd(y, k7, b7);
+            var acc = Vector512<float>.Zero;
+            for (int c = 0; c < chunks; c++)
+                acc = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref pq, (nuint)(c * 16)), Vector512.LoadUnsafe(ref k, (nuint)((c * planeSlots + key) * 16)), acc);
+            return Vectors.Sum(acc);
         }
-        var sums = Reduce16(a0, a1, a2, a3, a4, a5, a6, a7, b0, b1, b2, b3, b4, b5, b6, b7) * Vector512.Create(scale);
-        sums.GetLower().StoreUnsafe(ref MemoryMarshal.GetReference(scoresA));
-        sums.GetUpper().StoreUnsafe(ref MemoryMarshal.GetReference(scoresB));
+        Vector256<float> lo = Vector256<float>.Zero, hi = Vector256<float>.Zero;
+        for (int c = 0; c < chunks; c++)
+        {
+            nuint at = (nuint)((c * planeSlots + key) * 16);
+            lo = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref pq, (nuint)(c * 16)), Vector256.LoadUnsafe(ref k, at), lo);
+            hi = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref pq, (nuint)(c * 16 + 8)), Vector256.LoadUnsafe(ref k, at + 8), hi);
+        }
+        return Vectors.Sum(lo, hi);
     }
 
     private static readonly Vector512<int> KeyOrder = Vector512.Create(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
 
+    /// <summary>16 consecutive keys of a chunk-major block: for each chunk, 16 keys' lanes lie in one 1 KiB run.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Scores16(ReadOnlySpan<float> q, ReadOnlySpan<float> keys, float scale, Span<float> scores)
+    private static void Scores16Chunked(ReadOnlySpan<float> q, ReadOnlySpan<float> keys, int planeSlots, float scale, Span<float> scores)
     {
         int headDim = q.Length;
         ref float pq = ref MemoryMarshal.GetReference(q);
         ref float k = ref MemoryMarshal.GetReference(keys);
         Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
         Vector512<float> a8 = default, a9 = default, a10 = default, a11 = default, a12 = default, a13 = default, a14 = default, a15 = default;
-        nuint stride = (nuint)headDim;
-        for (nuint d = 0; d < (nuint)headDim; d += 16)
+        nuint plane = (nuint)(planeSlots * 16);
+        nuint at = 0;
+        for (nuint d = 0; d < (nuint)headDim; d += 16, at += plane)
         {
             var x = Vector512.LoadUnsafe(ref pq, d);
-            a0 = Vector512.FusedMultiplyAdd(x, Vector512.LoadUnsafe(ref k, d), a0);
-            a1 = Vector512.FusedMultiplyAdd(x, Vector512.LoadUnsafe(ref k, d + stride), a1);
-            a2 = Vector512.FusedMultiplyAdd(x, Vector512.LoadUnsafe(ref k, d + 2 * stride), a2);
-            a3 = Vector512.FusedMultiplyAdd(x, Vector512.LoadUnsafe(ref k, d + 3 * stride), a3);
-            a4 = Vector512.FusedMultiplyAdd(x, Vector512.LoadUnsafe(ref k, d + 4 * stride), a4);
-            a5 = Vector512.FusedMultiplyAdd(x, Vector512.LoadUnsafe(ref k, d + 5 * stride), a5);
-            a6 = Vector512.FusedMultiplyAdd(x, Vector512.LoadUnsafe(ref k, d + 6 * stride), a6);
-            a7 = Vector512.FusedMultiplyAdd(x, Vector512.LoadUnsafe(ref k, d + 7 * stride), a7);
-            a8 = Vector512.FusedMultiplyAdd(x, Vector512.LoadUnsafe(ref k, d + 8 * stride), a8);
-            a9 = Vector512.FusedMultiplyAdd(x, Vector512.LoadUnsafe(ref k, d + 9 * stride), a9);
-            a10 = Vector512.FusedMultiplyAdd(x, Vector512.LoadUnsafe(ref k, d + 10 * stride), a10);
-            a11 = Vector512.FusedMultiplyAdd(x, Vector512.LoadUnsafe(ref k, d + 11 * stride), a11);
-            a12 = Vector512.FusedMultiplyAdd(x, Vector512.LoadUnsafe(ref k, d + 12 * stride), a12);
-            a13 = Vector512.FusedMultiplyAdd(x, Vector512.LoadUnsafe(ref k, d + 13 * stride), a13);
-            a14 = Vector512.FusedMultiplyAdd(x, Vector512.LoadUnsafe(ref k, d + 14 * stride), a14);
-            a15 = Vector512.FusedMultiplyAdd(x, Vector512.LoadUnsafe(ref k, d + 15 * stride), a15);
+            a0 = Vector512.FusedMultiplyAdd(x, Vector512.LoadUnsafe(ref k, at), a0);
+            a1 = Vector512.FusedMultiplyAdd(x, Vector512.LoadUnsafe(ref k, at + 16), a1);
+            a2 = Vector512.FusedMultiplyAdd(x, Vector512.LoadUnsafe(ref k, at + 32), a2);
+            a3 = Vector512.FusedMultiplyAdd(x, Vector512.LoadUnsafe(ref k, at + 48), a3);
+            a4 = Vector512.FusedMultiplyAdd(x, Vector512.LoadUnsafe(ref k, at + 64), a4);
+            a5 = Vector512.FusedMultiplyAdd(x, Vector512.LoadUnsafe(ref k, at + 80), a5);
+            a6 = Vector512.FusedMultiplyAdd(x, Vector512.LoadUnsafe(ref k, at + 96), a6);
+            a7 = Vector512.FusedMultiplyAdd(x, Vector512.LoadUnsafe(ref k, at + 112), a7);
+            a8 = Vector512.FusedMultiplyAdd(x, Vector512.LoadUnsafe(ref k, at + 128), a8);
+            a9 = Vector512.FusedMultiplyAdd(x, Vector512.LoadUnsafe(ref k, at + 144), a9);
+            a10 = Vector512.FusedMultiplyAdd(x, Vector512.LoadUnsafe(ref k, at + 160), a10);
+            a11 = Vector512.FusedMultiplyAdd(x, Vector512.LoadUnsafe(ref k, at + 176), a11);
+            a12 = Vector512.FusedMultiplyAdd(x, Vector512.LoadUnsafe(ref k, at + 192), a12);
+            a13 = Vector512.FusedMultiplyAdd(x, Vector512.LoadUnsafe(ref k, at + 208), a13);
+            a14 = Vector512.FusedMultiplyAdd(x, Vector512.LoadUnsafe(ref k, at + 224), a14);
+            a15 = Vector512.FusedMultiplyAdd(x, Vector512.LoadUnsafe(ref k, at + 240), a15);
         }
         (Reduce16(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15) * Vector512.Create(scale))
             .StoreUnsafe(ref MemoryMarshal.GetReference(scores));

@@ -15,8 +15,11 @@ public enum KvDType
 /// <summary>
 /// All KV memory of one model: <see cref="PageCount"/> fixed-size pages allocated once, each holding
 /// <see cref="PageSize"/> tokens of keys and values for every layer and KV head, reference counted.
-/// Layout of page p: [layer][K|V][kvHead][slot][headDim] in <see cref="ElementType"/>, so one head's keys in a page are contiguous.
-/// Not thread-safe: the engine loop owns it.
+/// Layout of page p: [layer][K|V][kvHead] blocks in <see cref="ElementType"/>, so one head's keys in a page are contiguous.
+/// A value block is row-major, [slot][headDim]. A key block is chunk-major when the head width is a multiple of 16
+/// (<see cref="KeysChunkMajor"/>): [chunk][slot][16], lanes 16c..16c+15 of every slot one after another, so attention
+/// scoring 16 keys at a time reads the block in address order (row-major, it jumped back a row every 16 lanes, which
+/// the hardware prefetcher follows poorly once the cache is outgrown). Not thread-safe: the engine loop owns it.
 /// </summary>
 public sealed unsafe class PagePool : IDisposable
 {
@@ -40,6 +43,8 @@ public sealed unsafe class PagePool : IDisposable
     public int HeadDim { get; }
     /// <summary>Element type of the stored keys and values.</summary>
     public KvDType ElementType { get; }
+    /// <summary>Whether key blocks are chunk-major ([chunk][slot][16]); otherwise they are row-major like values.</summary>
+    public bool KeysChunkMajor => HeadDim % 16 == 0;
     /// <summary>Bytes of KV memory per token.</summary>
     public long BytesPerToken => (long)Layers * 2 * KvHeads * HeadDim * ElementSize;
     private int ElementSize => ElementType == KvDType.F32 ? 4 : 2;
@@ -103,8 +108,9 @@ public sealed unsafe class PagePool : IDisposable
     public int RefCount(int page) => _refCounts[page];
 
     /// <summary>
-    /// The keys (<paramref name="value"/> false) or values of one head of one layer in a page: [PageSize, HeadDim].
-    /// Only for f32 pools; use <see cref="Write"/> and <see cref="Read"/> for any element type.
+    /// The keys (<paramref name="value"/> false) or values of one head of one layer in a page, PageSize × HeadDim floats
+    /// in the stored layout (keys chunk-major when <see cref="KeysChunkMajor"/>). Only for f32 pools; use
+    /// <see cref="Write"/> and <see cref="Read"/> for any element type.
     /// </summary>
     public Span<float> Head(int page, int layer, bool value, int kvHead)
     {
@@ -119,32 +125,62 @@ public sealed unsafe class PagePool : IDisposable
     /// <summary>Stores one head vector at <paramref name="slot"/> (rounded to bf16 in a bf16 pool).</summary>
     public void Write(int page, int layer, bool value, int kvHead, int slot, ReadOnlySpan<float> vector)
     {
-        byte* at = HeadPointer(page, layer, value, kvHead) + (long)slot * HeadDim * ElementSize;
-        if (ElementType == KvDType.F32)
-            vector.CopyTo(new Span<float>(at, HeadDim));
+        if (vector.Length < HeadDim)
+            throw new ArgumentException($"a head vector has {HeadDim} floats; got {vector.Length}.", nameof(vector));
+        byte* head = HeadPointer(page, layer, value, kvHead);
+        if (value || !KeysChunkMajor)
+            Store(vector[..HeadDim], head + (long)slot * HeadDim * ElementSize);
         else
-            Kernels.Convert.ToBF16(vector, new Span<ushort>(at, HeadDim));
+            for (int c = 0; c < HeadDim / 16; c++)
+                Store(vector.Slice(c * 16, 16), head + ((long)c * PageSize + slot) * 16 * ElementSize);
     }
 
-    /// <summary>Widens the first <paramref name="slots"/> vectors of one head of a page into <paramref name="destination"/> ([slots, HeadDim]).</summary>
+    private void Store(ReadOnlySpan<float> source, byte* at)
+    {
+        if (ElementType == KvDType.F32)
+            source.CopyTo(new Span<float>(at, source.Length));
+        else
+            Kernels.Convert.ToBF16(source, new Span<ushort>(at, source.Length));
+    }
+
+    private void Load(byte* at, Span<float> destination)
+    {
+        if (ElementType == KvDType.F32)
+            new ReadOnlySpan<float>(at, destination.Length).CopyTo(destination);
+        else
+            Kernels.Convert.FromBF16(new ReadOnlySpan<ushort>(at, destination.Length), destination);
+    }
+
+    /// <summary>
+    /// Widens the first <paramref name="slots"/> vectors of one head of a page into <paramref name="destination"/>, in
+    /// the stored layout: [slots, HeadDim] for values and row-major keys; for chunk-major keys each chunk's first
+    /// <paramref name="slots"/> entries at their stored offsets (destination then spans PageSize × HeadDim floats).
+    /// </summary>
     public void Read(int page, int layer, bool value, int kvHead, int slots, Span<float> destination)
     {
-        byte* at = HeadPointer(page, layer, value, kvHead);
-        int n = slots * HeadDim;
-        if (ElementType == KvDType.F32)
-            new ReadOnlySpan<float>(at, n).CopyTo(destination);
+        byte* head = HeadPointer(page, layer, value, kvHead);
+        if (value || !KeysChunkMajor)
+            Load(head, destination[..(slots * HeadDim)]);
         else
-            Kernels.Convert.FromBF16(new ReadOnlySpan<ushort>(at, n), destination);
+            for (int c = 0; c < HeadDim / 16; c++)
+                Load(head + (long)c * PageSize * 16 * ElementSize, destination.Slice(c * PageSize * 16, slots * 16));
     }
 
     /// <summary>Copies the first <paramref name="slots"/> tokens of every layer and head from one page to another.</summary>
     public void CopySlots(int from, int to, int slots)
     {
-        int bytes = slots * HeadDim * ElementSize;
+        int bytes = slots * HeadDim * ElementSize, chunkBytes = slots * 16 * ElementSize, plane = PageSize * 16 * ElementSize;
         for (int l = 0; l < Layers; l++)
             for (int kv = 0; kv < 2; kv++)
                 for (int h = 0; h < KvHeads; h++)
-                    new ReadOnlySpan<byte>(HeadPointer(from, l, kv == 1, h), bytes).CopyTo(new Span<byte>(HeadPointer(to, l, kv == 1, h), bytes));
+                {
+                    byte* source = HeadPointer(from, l, kv == 1, h), target = HeadPointer(to, l, kv == 1, h);
+                    if (kv == 1 || !KeysChunkMajor)
+                        new ReadOnlySpan<byte>(source, bytes).CopyTo(new Span<byte>(target, bytes));
+                    else
+                        for (int c = 0; c < HeadDim / 16; c++)
+                            new ReadOnlySpan<byte>(source + c * plane, chunkBytes).CopyTo(new Span<byte>(target + c * plane, chunkBytes));
+                }
     }
 
     /// <summary>Frees the memory. Pages still referenced are a leak in the caller.</summary>

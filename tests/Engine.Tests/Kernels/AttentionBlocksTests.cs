@@ -54,27 +54,27 @@ public sealed class AttentionBlocksTests
     }
 
     [Theory]
-    [InlineData(64, 2, 16)]
-    [InlineData(64, 7, 37)]
-    [InlineData(128, 2, 50)]
-    [InlineData(64, 3, 5)]
-    [InlineData(80, 4, 19)]
-    [InlineData(7, 2, 9)]
-    public void Grouped_scores_equal_each_query_alone_bitwise(int headDim, int count, int keys)
+    [InlineData(64, 16, 16)]
+    [InlineData(64, 37, 64)]
+    [InlineData(128, 5, 16)]
+    [InlineData(32, 16, 32)]
+    [InlineData(16, 31, 32)]
+    public void Chunk_major_scores_equal_one_dot_product_per_key_bitwise(int headDim, int keys, int planeSlots)
     {
-        var random = new Random(headDim * 31 + count * 7 + keys);
-        var q = Enumerable.Range(0, count * headDim).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
-        var k = Enumerable.Range(0, headDim * keys).Select(_ => (float)(random.NextDouble() * 6 - 3)).ToArray();
-        int stride = keys + 3;
-        var grouped = Enumerable.Repeat(float.NaN, (count - 1) * stride + keys).ToArray();
-        AttentionBlocks.ScoresGroup(q, count, k, keys, 0.125f, grouped, stride);
-        for (int j = 0; j < count; j++)
+        var random = new Random(headDim * 7 + keys * 3 + planeSlots);
+        var q = Enumerable.Range(0, headDim).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+        var rows = Enumerable.Range(0, keys).Select(_ => Enumerable.Range(0, headDim).Select(_ => (float)(random.NextDouble() * 6 - 3)).ToArray()).ToArray();
+        // The chunk-major block, written out by hand: lanes 16c..16c+15 of key i at (c · planeSlots + i) · 16.
+        var block = Enumerable.Repeat(float.NaN, headDim / 16 * planeSlots * 16).ToArray();
+        for (int i = 0; i < keys; i++)
+            for (int d = 0; d < headDim; d++)
+                block[(d / 16 * planeSlots + i) * 16 + d % 16] = rows[i][d];
+        var scores = new float[keys];
+        AttentionBlocks.ScoresChunked(q, block, keys, planeSlots, 0.125f, scores);
+        for (int i = 0; i < keys; i++)
         {
-            var alone = new float[keys];
-            for (int i = 0; i < keys; i++)
-                alone[i] = Vectors.Dot(q.AsSpan(j * headDim, headDim), k.AsSpan(i * headDim, headDim)) * 0.125f;
-            grouped.AsSpan(j * stride, keys).ToArray().Select(BitConverter.SingleToInt32Bits)
-                .Should().Equal(alone.Select(BitConverter.SingleToInt32Bits), $"query {j}");
+            float expected = Vectors.Dot(q, rows[i]) * 0.125f;
+            BitConverter.SingleToInt32Bits(scores[i]).Should().Be(BitConverter.SingleToInt32Bits(expected), $"key {i}");
         }
     }
 

@@ -26,6 +26,46 @@ public sealed class KvSequenceTests
         parent.Tail.PageIds.Should().OnlyContain(p => pool.RefCount(p) == 1);
     }
 
+    [Theory]
+    [InlineData(KvDType.F32)]
+    [InlineData(KvDType.BF16)]
+    public void The_copy_of_a_shared_partial_page_holds_every_key_and_value_of_the_parent(KvDType type)
+    {
+        var config = Fixtures.Model("tiny-qwen3").Config;
+        using var pool = new PagePool(config, 32, 4, type);
+        pool.KeysChunkMajor.Should().BeTrue("tiny-qwen3's heads are 32 wide: two chunks");
+        using var parent = new KvSequence(pool);
+        parent.Reserve(6);
+        var random = new Random(6);
+        var written = new Dictionary<(int Slot, int Layer, bool Value, int Head), float[]>();
+        for (int slot = 0; slot < 2; slot++)
+            for (int l = 0; l < config.NumLayers; l++)
+                for (int h = 0; h < config.NumKvHeads; h++)
+                    foreach (bool value in new[] { false, true })
+                    {
+                        // Values exact in bf16, so both element types must give them back bit for bit.
+                        var v = Enumerable.Range(0, config.HeadDim).Select(_ => (float)random.Next(-64, 64) / 8).ToArray();
+                        pool.Write(parent.Tail.PageIds[1], l, value, h, slot, v);
+                        written[(slot, l, value, h)] = v;
+                    }
+        parent.Commit(6);
+        using var child = parent.Fork();
+        child.Reserve(1);
+        int copy = child.Tail.PageIds[1];
+        copy.Should().NotBe(parent.Tail.PageIds[1]);
+
+        foreach (var ((slot, l, value, h), expected) in written)
+        {
+            // Read back one vector through the documented layouts: rows for values, [chunk][slot][16] for keys.
+            var block = new float[pool.PageSize * config.HeadDim];
+            pool.Read(copy, l, value, h, 2, block);
+            var actual = value
+                ? block.AsSpan(slot * config.HeadDim, config.HeadDim).ToArray()
+                : Enumerable.Range(0, config.HeadDim).Select(d => block[(d / 16 * pool.PageSize + slot) * 16 + d % 16]).ToArray();
+            actual.Should().Equal(expected, $"slot {slot}, layer {l}, {(value ? "value" : "key")} head {h}");
+        }
+    }
+
     [Fact]
     public void Writing_into_a_shared_partial_page_copies_it_first()
     {
