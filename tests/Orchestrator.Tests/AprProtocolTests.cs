@@ -78,6 +78,34 @@ public sealed class AprProtocolTests : IDisposable
     }
 
     [Fact]
+    public async Task A_join_block_longer_than_the_context_window_ends_the_root_with_the_reason_and_frees_every_page()
+    {
+        int free = _engine.Pool.FreeCount;
+        const string prompt = "Current State: 98:[44, 19, 35, 73], Operations: []\n";
+        // One byte a token (ByteCodec): the root holds prompt + spawn block; the join block carries a child's whole trace.
+        // What follows the child's first "Goal Reached" is its result, copied into the join block.
+        string longTrace = "98,98 equal: Goal Reached\n" + string.Concat(Enumerable.Repeat("Moving to Node #0,1,0\n", 12)) + "98,98 equal: Goal Reached\n";
+        int window = longTrace.Length + 60;   // room for each child (header + trace), not for the root after the join
+        using (var run = new ThreadRun(_engine, new ByteCodec(), new ThreadBudget { ContextWindow = window }))
+        {
+            var generate = Recorded(new Queue<string>([Spawn]), new()
+            {
+                ["0,0"] = "63,98 unequal: No Solution\n",
+                ["0,1"] = longTrace,
+            });
+
+            var result = await AprProtocol.RunAsync(run, prompt, new HeaderTask(), new AprOptions(), generate, default);
+
+            (prompt.Length + Spawn.Length + longTrace.Length).Should().BeGreaterThan(window, "the test's premise");
+            result.Root.Status.Should().Be(ThreadStatus.Failed);
+            result.FailureReason.Should().Contain("join block does not fit").And.Contain($"context window is {window}");
+            result.Rounds.Should().Be(1);
+            result.Root.Children.Select(c => c.EndReason).Should().Equal("no solution", "goal reached");
+        }
+        _engine.Pool.FreeCount.Should().Be(free);
+    }
+
+    [Fact]
     public async Task Thirty_children_are_refused_by_a_fan_out_budget_of_16()
     {
         string spawn = "<Calling Sub Searches>\n" + string.Concat(Enumerable.Range(0, 30).Select(i => $"<Start Sub Search {i} at level 1> Moving to Node #0,{i}\n")) + "<End Calling Sub Searches>\n";

@@ -77,9 +77,18 @@ public static class AprProtocol
             using (run.HoldSubmissions())   // the children start in one step: their prompts prefill together
                 running = [.. children.Select((child, i) => RunChildAsync(child, calls[i], task, options.Child, generate, cancellationToken))];
             var outcomes = await Task.WhenAll(running).ConfigureAwait(false);
-            root.TruncateText(blockStart);
-            root.Join(children, AprFormat.BuildJoinBlock(outcomes));
             rounds++;
+            root.TruncateText(blockStart);
+            try
+            {
+                root.Join(children, AprFormat.BuildJoinBlock(outcomes));
+            }
+            catch (BudgetExceededException e)
+            {
+                // The children's results do not fit the root's context window: the root cannot go on (APR's runtime
+                // would stop it the same way), so it ends here with the reason instead of failing the whole run.
+                return End(root, rounds, "the join block does not fit the context window: " + e.Message);
+            }
         }
     }
 
