@@ -13,9 +13,11 @@ namespace Reasoning.Engine.Kernels;
 /// </summary>
 /// <remarks>
 /// One key at a time, a score paid a 16-lane horizontal sum (about ten instructions) for four FMAs, and every value
-/// re-loaded and re-stored the output. Here 16 keys keep 16 accumulators and are reduced together by a transposition
-/// that adds lanes in <see cref="Vectors.Sum(Vector512{float})"/>'s order (halves, quarters, then pairs); the output
-/// stays in a register across the block's keys.
+/// re-loaded and re-stored the output. Here 16 keys of a chunk-major block (see <see cref="Kv.PagePool"/>) keep 16
+/// accumulators, read in address order, and are reduced together by a transposition that adds lanes in
+/// <see cref="Vectors.Sum(Vector512{float})"/>'s order (halves, quarters, then pairs). The value pass serves up to four
+/// query heads of a grouped-query group from each value load, with 8–16 independent accumulators so the FMA latency
+/// (4 cycles) is hidden; a single chain of one accumulator per 16 lanes ran at a quarter of the FMA rate.
 /// </remarks>
 internal static class AttentionBlocks
 {
