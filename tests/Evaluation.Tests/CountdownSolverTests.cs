@@ -12,7 +12,7 @@ namespace Reasoning.Evaluation.Tests;
 public sealed class CountdownSolverTests : IDisposable
 {
     private static readonly Lazy<TransformerModel> Model = new(() => TransformerModel.Load(RepoPaths.FixtureModel("tiny-qwen3")));
-    private readonly InferenceEngine _engine = new(Model.Value, new EngineOptions { KvMemoryBytes = 16 << 20 });
+    private readonly InferenceEngine _engine = new(Model.Value, new EngineOptions { KvMemoryBytes = 16 << 20, PageSize = 16 });
     private static readonly CountdownProblem Problem = CountdownProblem.FromJson("{\"numbers\":[44,19,35,73],\"target\":98}", "test");
 
     public void Dispose() => _engine.Dispose();

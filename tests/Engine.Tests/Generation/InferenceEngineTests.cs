@@ -19,7 +19,7 @@ public sealed class InferenceEngineTests
     public async Task Greedy_generation_reproduces_the_reference_continuations(string fixture)
     {
         var reference = ReferenceFile.Load(RepoPaths.FixtureModel(fixture));
-        using var engine = new InferenceEngine(Fixtures.Model(fixture), new EngineOptions { KvMemoryBytes = 8 << 20, PrefillChunk = 7 });
+        using var engine = new InferenceEngine(Fixtures.Model(fixture), new EngineOptions { KvMemoryBytes = 8 << 20, PageSize = 16, PrefillChunk = 7 });
         foreach (var prompt in reference.Prompts)
         {
             using var seq = engine.CreateSequence();
@@ -32,9 +32,30 @@ public sealed class InferenceEngineTests
     [Theory]
     [InlineData(KvDType.F32)]
     [InlineData(KvDType.BF16)]
+    public async Task The_page_size_changes_no_bit_of_a_generation(KvDType kvType)
+    {
+        // Attention's reduction order follows the view's tokens, never the page boundaries: 7-token pages (a boundary
+        // every few keys) and 128-token pages (the default; one page) must give the same tokens and log-probabilities.
+        var options = new SamplingOptions { Temperature = 0.8f, Seed = 3, MaxTokens = 40 };
+        var prompt = Fixtures.RandomTokens(21, 37);
+        var runs = new List<IReadOnlyList<GeneratedToken>>();
+        foreach (int pageSize in new[] { 7, 128 })
+        {
+            using var engine = new InferenceEngine(Fixtures.Model("tiny-qwen3"), new EngineOptions { KvMemoryBytes = 16 << 20, PageSize = pageSize, KvDType = kvType });
+            engine.Pool.PageSize.Should().Be(pageSize);
+            using var seq = engine.CreateSequence();
+            runs.Add((await seq.GenerateToEndAsync(prompt, options)).Tokens);
+        }
+        runs[1].Select(t => (t.Id, BitConverter.SingleToInt32Bits(t.Logprob)))
+            .Should().Equal(runs[0].Select(t => (t.Id, BitConverter.SingleToInt32Bits(t.Logprob))));
+    }
+
+    [Theory]
+    [InlineData(KvDType.F32)]
+    [InlineData(KvDType.BF16)]
     public async Task Seeded_sampling_gives_the_same_tokens_batched_or_alone(KvDType kvType)
     {
-        using var engine = new InferenceEngine(Fixtures.Model("tiny-qwen3"), new EngineOptions { KvMemoryBytes = 16 << 20, KvDType = kvType });
+        using var engine = new InferenceEngine(Fixtures.Model("tiny-qwen3"), new EngineOptions { KvMemoryBytes = 16 << 20, PageSize = 16, KvDType = kvType });
         var options = new SamplingOptions { Temperature = 0.9f, TopK = 50, TopP = 0.95f, MinP = 0.01f, MaxTokens = 24, Seed = 7 };
         var prompt = Fixtures.RandomTokens(5, 11);
 
@@ -55,7 +76,7 @@ public sealed class InferenceEngineTests
     [Fact]
     public async Task Forked_children_share_the_prefix_pages_and_continue_like_the_parent()
     {
-        using var engine = new InferenceEngine(Fixtures.Model("tiny-llama"), new EngineOptions { KvMemoryBytes = 16 << 20 });
+        using var engine = new InferenceEngine(Fixtures.Model("tiny-llama"), new EngineOptions { KvMemoryBytes = 16 << 20, PageSize = 16 });
         var prompt = Fixtures.RandomTokens(9, 64);
         using var parent = engine.CreateSequence(prompt);
         await parent.PrefillAsync();
@@ -74,7 +95,7 @@ public sealed class InferenceEngineTests
     [Fact]
     public async Task Sixty_four_concurrent_callers_each_get_their_sequential_result()
     {
-        using var engine = new InferenceEngine(Fixtures.Model("tiny-qwen2"), new EngineOptions { KvMemoryBytes = 32 << 20 });
+        using var engine = new InferenceEngine(Fixtures.Model("tiny-qwen2"), new EngineOptions { KvMemoryBytes = 32 << 20, PageSize = 16 });
         var prompts = Enumerable.Range(0, 64).Select(i => Fixtures.RandomTokens(1000 + i, 2 + i % 17)).ToList();
         var options = Enumerable.Range(0, 64).Select(i => new SamplingOptions { Temperature = i % 2 == 0 ? 0 : 0.8f, Seed = (ulong)i, MaxTokens = 5 + i % 7 }).ToList();
 
@@ -181,7 +202,7 @@ public sealed class InferenceEngineTests
     [Fact]
     public async Task A_prompt_longer_than_the_context_window_is_a_typed_error()
     {
-        using var engine = new InferenceEngine(Fixtures.Model("tiny-llama"), new EngineOptions { KvMemoryBytes = 8 << 20 });
+        using var engine = new InferenceEngine(Fixtures.Model("tiny-llama"), new EngineOptions { KvMemoryBytes = 8 << 20, PageSize = 16 });
         using var seq = engine.CreateSequence(Enumerable.Repeat(5, engine.Model.Config.MaxPositionEmbeddings + 1));
         var act = async () => await seq.GenerateToEndAsync([], Greedy16);
         await act.Should().ThrowAsync<InvalidRequestException>().WithMessage("*context window*");

@@ -13,7 +13,7 @@ public sealed class SubmissionHoldTests
     [Fact]
     public async Task Children_submitted_under_a_hold_start_in_one_step_and_decode_in_lockstep()
     {
-        using var engine = new InferenceEngine(Fixtures.Model("tiny-llama"), new EngineOptions { KvMemoryBytes = 16 << 20 });
+        using var engine = new InferenceEngine(Fixtures.Model("tiny-llama"), new EngineOptions { KvMemoryBytes = 16 << 20, PageSize = 16 });
         using var parent = engine.CreateSequence(Fixtures.RandomTokens(3, 40));
         await parent.PrefillAsync();
         var children = Enumerable.Range(0, 8).Select(_ => parent.Fork()).ToList();
@@ -39,7 +39,7 @@ public sealed class SubmissionHoldTests
     [Fact]
     public async Task A_held_generation_that_is_cancelled_ends_without_waiting_for_the_hold()
     {
-        using var engine = new InferenceEngine(Fixtures.Model("tiny-qwen3"), new EngineOptions { KvMemoryBytes = 8 << 20 });
+        using var engine = new InferenceEngine(Fixtures.Model("tiny-qwen3"), new EngineOptions { KvMemoryBytes = 8 << 20, PageSize = 16 });
         int free = engine.Pool.FreeCount;
         using var cts = new CancellationTokenSource();
         using var hold = engine.HoldSubmissions();
@@ -57,7 +57,7 @@ public sealed class SubmissionHoldTests
     [Fact]
     public async Task Nested_holds_release_only_when_the_last_closes_and_a_double_dispose_counts_once()
     {
-        using var engine = new InferenceEngine(Fixtures.Model("tiny-llama"), new EngineOptions { KvMemoryBytes = 8 << 20 });
+        using var engine = new InferenceEngine(Fixtures.Model("tiny-llama"), new EngineOptions { KvMemoryBytes = 8 << 20, PageSize = 16 });
         using var seq = engine.CreateSequence(Fixtures.RandomTokens(5, 10));
         var outer = engine.HoldSubmissions();
         var inner = engine.HoldSubmissions();
@@ -73,7 +73,7 @@ public sealed class SubmissionHoldTests
     [Fact]
     public async Task Disposing_the_engine_during_a_hold_fails_the_held_work_instead_of_hanging()
     {
-        var engine = new InferenceEngine(Fixtures.Model("tiny-llama"), new EngineOptions { KvMemoryBytes = 8 << 20 });
+        var engine = new InferenceEngine(Fixtures.Model("tiny-llama"), new EngineOptions { KvMemoryBytes = 8 << 20, PageSize = 16 });
         var seq = engine.CreateSequence(Fixtures.RandomTokens(6, 10));
         engine.HoldSubmissions();
         var task = seq.GenerateToEndAsync([], Greedy32);
