@@ -14,6 +14,13 @@ internal static class KvOptions
         DefaultValueFactory = _ => "f32",
     };
 
+    /// <summary>A fresh <c>--kv-memory</c> option with the given default size.</summary>
+    public static Option<string> Memory(string defaultSize) => new("--kv-memory")
+    {
+        Description = $"KV cache size, e.g. 512MiB or 4GiB (default {defaultSize}). Many problems at once need more: the engine waits for pages or preempts when it runs short.",
+        DefaultValueFactory = _ => defaultSize,
+    };
+
     /// <summary>Parses f32 or bf16 (any case).</summary>
     /// <exception cref="InvalidRequestException">Any other value.</exception>
     public static KvDType Parse(string text) => text.Trim().ToLowerInvariant() switch

@@ -24,6 +24,16 @@ public sealed class CountdownRuntimeCommandTests
     }
 
     [Fact]
+    public void A_kv_memory_too_small_for_one_page_is_a_clear_error()
+    {
+        var result = CliRunner.Run("countdown", "solve", "--numbers", "44,19,35,73", "--target", "98", "--model", CliRunner.Fixture("tiny-qwen3"),
+            "--kv-memory", "1KiB");
+
+        result.ExitCode.Should().Be(2);
+        result.Stderr.Should().Contain("1024 bytes of KV memory hold not even one page").And.Contain("give more KV memory");
+    }
+
+    [Fact]
     public void Eval_resume_does_only_the_problems_not_yet_recorded()
     {
         string dir = Path.Combine(Path.GetTempPath(), "reason-eval-" + Guid.NewGuid().ToString("N"));

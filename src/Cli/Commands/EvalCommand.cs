@@ -32,8 +32,9 @@ internal static class EvalCommand
         var parallel = new Option<int>("--parallel") { Description = "Problems solved at once, batched by the engine (latency is per problem under that load; use 1 to measure latency).", DefaultValueFactory = _ => 1 };
         var threads = new Option<int>("--threads") { Description = "Engine compute threads (0: one per core)." };
         var kvDType = KvOptions.DType();
+        var kvMemory = KvOptions.Memory("1GiB");
         var countdown = new Command("countdown", "Evaluate Countdown problems.");
-        foreach (var o in new Option[] { problems, count, strategy, context, temperature, seed, model, output, resume, parallel, json, threads, kvDType })
+        foreach (var o in new Option[] { problems, count, strategy, context, temperature, seed, model, output, resume, parallel, json, threads, kvDType, kvMemory })
             countdown.Options.Add(o);
         countdown.SetAction(async (p, ct) =>
         {
@@ -44,7 +45,7 @@ internal static class EvalCommand
             string dir = ModelLocator.Countdown(p.GetValue(model), strat.Kind == StrategyKind.Apr ? "countdown-apr" : "countdown-sos");
             using var loaded = TransformerModel.Load(dir);
             var codec = new TokenizerCodec(Tokenizer.Load(dir));
-            using var engine = new InferenceEngine(loaded, new EngineOptions { KvMemoryBytes = 1L << 30, Threads = p.GetValue(threads), KvDType = KvOptions.Parse(p.GetValue(kvDType)!) });
+            using var engine = new InferenceEngine(loaded, new EngineOptions { KvMemoryBytes = ByteSize.Parse(p.GetValue(kvMemory)!), Threads = p.GetValue(threads), KvDType = KvOptions.Parse(p.GetValue(kvDType)!) });
             var options = new SolveOptions { Strategy = strat, ContextWindow = p.GetValue(context), Temperature = p.GetValue(temperature), Seed = p.GetValue(seed) };
             using var results = ResultsFile.Open(p.GetValue(output)!, p.GetValue(resume));
             var records = new List<JsonObject>(results.Existing.Values);

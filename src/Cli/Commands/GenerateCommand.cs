@@ -25,7 +25,7 @@ internal static class GenerateCommand
         var stop = new Option<string[]>("--stop") { Description = "Stop string (repeatable).", AllowMultipleArgumentsPerToken = false };
         var ignoreEos = new Option<bool>("--ignore-eos") { Description = "Do not stop at end-of-sequence tokens." };
         var n = new Option<int>("--n") { Description = "Continuations of the one prompt (the prefix KV is shared).", DefaultValueFactory = _ => 1 };
-        var kvMemory = new Option<string>("--kv-memory") { Description = "KV cache size, e.g. 512MiB or 4GiB.", DefaultValueFactory = _ => "512MiB" };
+        var kvMemory = KvOptions.Memory("512MiB");
         var kvDType = KvOptions.DType();
         var json = new Option<bool>("--json") { Description = "Print one JSON object." };
 

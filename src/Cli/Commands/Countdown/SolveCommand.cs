@@ -27,8 +27,9 @@ internal static class SolveCommand
         var json = new Option<bool>("--json") { Description = "Print one JSON object." };
         var threads = new Option<int>("--threads") { Description = "Engine compute threads (0: one per core)." };
         var kvDType = KvOptions.DType();
+        var kvMemory = KvOptions.Memory("1GiB");
         var cmd = new Command("solve", "Solve one Countdown problem with a model, showing the reasoning tree as it grows.");
-        foreach (var o in new Option[] { numbers, target, strategy, model, temperature, seed, context, json, threads, kvDType })
+        foreach (var o in new Option[] { numbers, target, strategy, model, temperature, seed, context, json, threads, kvDType, kvMemory })
             cmd.Options.Add(o);
         cmd.SetAction(async (p, ct) =>
         {
@@ -37,7 +38,7 @@ internal static class SolveCommand
             string dir = ModelLocator.Countdown(p.GetValue(model), strat.Kind == StrategyKind.Apr ? "countdown-apr" : "countdown-sos");
             using var loaded = TransformerModel.Load(dir);
             var codec = new TokenizerCodec(Tokenizer.Load(dir));
-            using var engine = new InferenceEngine(loaded, new EngineOptions { KvMemoryBytes = 1L << 30, Threads = p.GetValue(threads), KvDType = KvOptions.Parse(p.GetValue(kvDType)!) });
+            using var engine = new InferenceEngine(loaded, new EngineOptions { KvMemoryBytes = ByteSize.Parse(p.GetValue(kvMemory)!), Threads = p.GetValue(threads), KvDType = KvOptions.Parse(p.GetValue(kvDType)!) });
             var options = new SolveOptions { Strategy = strat, Temperature = p.GetValue(temperature), Seed = p.GetValue(seed), ContextWindow = p.GetValue(context) };
             bool asJson = p.GetValue(json);
             var result = asJson || Console.IsOutputRedirected
