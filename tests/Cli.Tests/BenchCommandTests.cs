@@ -28,6 +28,27 @@ public sealed class BenchCommandTests
     }
 
     [Fact]
+    public void Bench_decode_runs_with_the_page_size_and_kv_type_it_is_given()
+    {
+        var result = CliRunner.Run("bench", "decode", "--model", CliRunner.Fixture("tiny-qwen3"), "--tokens", "8", "--runs", "1",
+            "--page-size", "8", "--kv-dtype", "bf16", "--json");
+
+        result.ExitCode.Should().Be(0, result.Stderr);
+        using var doc = JsonDocument.Parse(result.Stdout);
+        doc.RootElement.GetProperty("page_size").GetInt32().Should().Be(8);
+        doc.RootElement.GetProperty("kv_dtype").GetString().Should().Be("bf16");
+    }
+
+    [Fact]
+    public void A_page_size_of_zero_is_a_clear_error()
+    {
+        var result = CliRunner.Run("bench", "decode", "--model", CliRunner.Fixture("tiny-qwen3"), "--page-size", "0");
+
+        result.ExitCode.Should().Be(2);
+        result.Stderr.Should().Contain("--page-size 0 is invalid");
+    }
+
+    [Fact]
     public void An_unknown_shape_is_a_clear_error_with_exit_code_2()
     {
         var result = CliRunner.Run("bench", "decode", "--shape", "gpt-17");

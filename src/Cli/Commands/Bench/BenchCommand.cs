@@ -10,7 +10,7 @@ namespace Reasoning.Cli.Commands.Bench;
 /// <summary><c>reason bench decode|prefill|batch|fork</c>: engine throughput on a model or a random model of a named shape.</summary>
 internal static class BenchCommand
 {
-    private sealed record Common(Option<string?> Model, Option<string?> Shape, Option<int> Runs, Option<bool> Json, Option<int> Threads, Option<string> KvDType);
+    private sealed record Common(Option<string?> Model, Option<string?> Shape, Option<int> Runs, Option<bool> Json, Option<int> Threads, Option<string> KvDType, Option<int> PageSize);
 
     public static Command Create()
     {
@@ -78,13 +78,15 @@ internal static class BenchCommand
             new Option<int>("--runs") { Description = "Repetitions; the median is reported.", DefaultValueFactory = _ => 3 },
             new Option<bool>("--json") { Description = "Print one JSON object." },
             new Option<int>("--threads") { Description = "Compute threads (0: one per core).", DefaultValueFactory = _ => 0 },
-            KvOptions.DType());
+            KvOptions.DType(),
+            new Option<int>("--page-size") { Description = "Tokens per KV page (the engine's default: 128).", DefaultValueFactory = _ => new EngineOptions().PageSize });
         command.Options.Add(common.Model);
         command.Options.Add(common.Shape);
         command.Options.Add(common.Runs);
         command.Options.Add(common.Json);
         command.Options.Add(common.Threads);
         command.Options.Add(common.KvDType);
+        command.Options.Add(common.PageSize);
         return common;
     }
 
@@ -207,6 +209,10 @@ internal static class BenchCommand
         return cmd;
     }
 
+    private static int PageSize(int tokens) => tokens is >= 1 and <= 4096
+        ? tokens
+        : throw new Engine.Errors.InvalidRequestException($"--page-size {tokens} is invalid; use 1 to 4096 tokens per KV page.");
+
     private static int Run(ParseResult p, Common c, Func<InferenceEngine, int, Dictionary<string, object>> body, int prefillChunk = 512)
     {
         string dir = BenchModel.Resolve(p.GetValue(c.Model), p.GetValue(c.Shape), Console.Error);
@@ -217,6 +223,7 @@ internal static class BenchCommand
         {
             KvMemoryBytes = 2L << 30, PrefillChunk = prefillChunk, MaxStepTokens = Math.Max(512, prefillChunk), Threads = p.GetValue(c.Threads),
             KvDType = KvOptions.Parse(p.GetValue(c.KvDType)!),
+            PageSize = PageSize(p.GetValue(c.PageSize)),
         });
         var result = body(engine, Math.Max(1, p.GetValue(c.Runs)));
         result["model"] = dir;
@@ -224,6 +231,7 @@ internal static class BenchCommand
         result["load_ms"] = loadMs;
         result["threads"] = p.GetValue(c.Threads) > 0 ? p.GetValue(c.Threads) : Environment.ProcessorCount;
         result["kv_dtype"] = engine.Options.KvDType == Engine.Kv.KvDType.F32 ? "f32" : "bf16";
+        result["page_size"] = engine.Pool.PageSize;
         Print(result, p.GetValue(c.Json));
         return 0;
     }
