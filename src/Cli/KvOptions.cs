@@ -4,7 +4,7 @@ using Reasoning.Engine.Kv;
 
 namespace Reasoning.Cli;
 
-/// <summary>The <c>--kv-dtype</c> option shared by the commands that run the engine.</summary>
+/// <summary>The <c>--kv-dtype</c> and <c>--kv-memory</c> options shared by the commands that run the engine.</summary>
 internal static class KvOptions
 {
     /// <summary>A fresh <c>--kv-dtype</c> option (each command owns its own instance).</summary>

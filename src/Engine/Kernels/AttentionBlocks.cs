@@ -15,8 +15,8 @@ namespace Reasoning.Engine.Kernels;
 /// One key at a time, a score paid a 16-lane horizontal sum (about ten instructions) for four FMAs, and every value
 /// re-loaded and re-stored the output. Here 16 keys of a chunk-major block (see <see cref="Kv.PagePool"/>) keep 16
 /// accumulators, read in address order, and are reduced together by a transposition that adds lanes in
-/// <see cref="Vectors.Sum(Vector512{float})"/>'s order (halves, quarters, then pairs). The value pass serves up to four
-/// query heads of a grouped-query group from each value load, with 8–16 independent accumulators so the FMA latency
+/// <see cref="Vectors.Sum(Vector512{float})"/>'s order (halves, quarters, then pairs). The value pass serves two query
+/// heads of a grouped-query group from each value load, with 4–8 independent accumulators so the FMA latency
 /// (4 cycles) is hidden; a single chain of one accumulator per 16 lanes ran at a quarter of the FMA rate.
 /// </remarks>
 internal static class AttentionBlocks
@@ -139,14 +139,10 @@ internal static class AttentionBlocks
     private static Vector512<float> Pairs(Vector512<float> x, Vector512<float> y) =>
         Avx512F.Shuffle(x, y, 0b10_00_10_00) + Avx512F.Shuffle(x, y, 0b11_01_11_01);
 
-    /// <summary>output += Σ_i weights[i] · values[i] over the <paramref name="n"/> values, each fused in key order.</summary>
-    public static void Accumulate(ReadOnlySpan<float> weights, ReadOnlySpan<float> values, int n, Span<float> output) =>
-        AccumulateGroup(weights, weights.Length, 1, values, n, output);
-
     /// <summary>
     /// For each of <paramref name="count"/> queries j: output_j += Σ_i weights[j · weightStride + i] · values[i], where
     /// output_j is the j-th head-wide slice of <paramref name="outputs"/>. Every output lane is fused in key order, as
-    /// <see cref="Vectors.MultiplyAdd"/> once per value would; up to four queries share each value load, and sixteen
+    /// <see cref="Vectors.MultiplyAdd"/> once per value would; two queries at a time share each value load, and eight
     /// independent accumulators hide the FMA latency.
     /// </summary>
     public static void AccumulateGroup(ReadOnlySpan<float> weights, int weightStride, int count, ReadOnlySpan<float> values, int n, Span<float> outputs)
@@ -162,8 +158,6 @@ internal static class AttentionBlocks
             for (; d + 64 <= headDim; d += 64)
             {
                 int j = 0;
-                for (; j + 4 <= count; j += 4)
-                    Accumulate4x64(ref Unsafe.Add(ref w, j * weightStride), weightStride, ref Unsafe.Add(ref v, d), headDim, n, ref Unsafe.Add(ref o, j * headDim + d), headDim);
                 for (; j + 2 <= count; j += 2)
                     Accumulate2x64(ref Unsafe.Add(ref w, j * weightStride), weightStride, ref Unsafe.Add(ref v, d), headDim, n, ref Unsafe.Add(ref o, j * headDim + d), headDim);
                 for (; j < count; j++)
@@ -171,46 +165,6 @@ internal static class AttentionBlocks
             }
         for (int j = 0; j < count; j++)
             AccumulateRest(ref Unsafe.Add(ref w, j * weightStride), ref v, headDim, n, d, ref Unsafe.Add(ref o, j * headDim));
-    }
-
-    /// <summary>Four queries, 64 lanes: sixteen accumulators, four value loads and four weight broadcasts for sixteen FMAs.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Accumulate4x64(ref float w, int weightStride, ref float v, int headDim, int n, ref float o, int outputStride)
-    {
-        ref float o1 = ref Unsafe.Add(ref o, outputStride);
-        ref float o2 = ref Unsafe.Add(ref o, 2 * outputStride);
-        ref float o3 = ref Unsafe.Add(ref o, 3 * outputStride);
-        ref float w1 = ref Unsafe.Add(ref w, weightStride);
-        ref float w2 = ref Unsafe.Add(ref w, 2 * weightStride);
-        ref float w3 = ref Unsafe.Add(ref w, 3 * weightStride);
-        Vector512<float> a0 = Vector512.LoadUnsafe(ref o), a1 = Vector512.LoadUnsafe(ref o, 16), a2 = Vector512.LoadUnsafe(ref o, 32), a3 = Vector512.LoadUnsafe(ref o, 48);
-        Vector512<float> b0 = Vector512.LoadUnsafe(ref o1), b1 = Vector512.LoadUnsafe(ref o1, 16), b2 = Vector512.LoadUnsafe(ref o1, 32), b3 = Vector512.LoadUnsafe(ref o1, 48);
-        Vector512<float> c0 = Vector512.LoadUnsafe(ref o2), c1 = Vector512.LoadUnsafe(ref o2, 16), c2 = Vector512.LoadUnsafe(ref o2, 32), c3 = Vector512.LoadUnsafe(ref o2, 48);
-        Vector512<float> e0 = Vector512.LoadUnsafe(ref o3), e1 = Vector512.LoadUnsafe(ref o3, 16), e2 = Vector512.LoadUnsafe(ref o3, 32), e3 = Vector512.LoadUnsafe(ref o3, 48);
-        for (int i = 0; i < n; i++)
-        {
-            nuint at = (nuint)(i * headDim);
-            var v0 = Vector512.LoadUnsafe(ref v, at);
-            var v1 = Vector512.LoadUnsafe(ref v, at + 16);
-            var v2 = Vector512.LoadUnsafe(ref v, at + 32);
-            var v3 = Vector512.LoadUnsafe(ref v, at + 48);
-            var x = Vector512.Create(Unsafe.Add(ref w, i));
-            a0 = Vector512.FusedMultiplyAdd(x, v0, a0); a1 = Vector512.FusedMultiplyAdd(x, v1, a1);
-            a2 = Vector512.FusedMultiplyAdd(x, v2, a2); a3 = Vector512.FusedMultiplyAdd(x, v3, a3);
-            x = Vector512.Create(Unsafe.Add(ref w1, i));
-            b0 = Vector512.FusedMultiplyAdd(x, v0, b0); b1 = Vector512.FusedMultiplyAdd(x, v1, b1);
-            b2 = Vector512.FusedMultiplyAdd(x, v2, b2); b3 = Vector512.FusedMultiplyAdd(x, v3, b3);
-            x = Vector512.Create(Unsafe.Add(ref w2, i));
-            c0 = Vector512.FusedMultiplyAdd(x, v0, c0); c1 = Vector512.FusedMultiplyAdd(x, v1, c1);
-            c2 = Vector512.FusedMultiplyAdd(x, v2, c2); c3 = Vector512.FusedMultiplyAdd(x, v3, c3);
-            x = Vector512.Create(Unsafe.Add(ref w3, i));
-            e0 = Vector512.FusedMultiplyAdd(x, v0, e0); e1 = Vector512.FusedMultiplyAdd(x, v1, e1);
-            e2 = Vector512.FusedMultiplyAdd(x, v2, e2); e3 = Vector512.FusedMultiplyAdd(x, v3, e3);
-        }
-        a0.StoreUnsafe(ref o); a1.StoreUnsafe(ref o, 16); a2.StoreUnsafe(ref o, 32); a3.StoreUnsafe(ref o, 48);
-        b0.StoreUnsafe(ref o1); b1.StoreUnsafe(ref o1, 16); b2.StoreUnsafe(ref o1, 32); b3.StoreUnsafe(ref o1, 48);
-        c0.StoreUnsafe(ref o2); c1.StoreUnsafe(ref o2, 16); c2.StoreUnsafe(ref o2, 32); c3.StoreUnsafe(ref o2, 48);
-        e0.StoreUnsafe(ref o3); e1.StoreUnsafe(ref o3, 16); e2.StoreUnsafe(ref o3, 32); e3.StoreUnsafe(ref o3, 48);
     }
 
     /// <summary>Two queries, 64 lanes: eight accumulators sharing four value loads.</summary>

@@ -35,25 +35,6 @@ public sealed class AttentionBlocksTests
     }
 
     [Theory]
-    [InlineData(64, 1)]
-    [InlineData(64, 37)]
-    [InlineData(80, 16)]
-    [InlineData(7, 5)]
-    public void Accumulated_values_equal_one_multiply_add_per_value_bitwise(int headDim, int count)
-    {
-        var random = new Random(headDim + count);
-        var w = Enumerable.Range(0, count).Select(_ => (float)random.NextDouble()).ToArray();
-        var v = Enumerable.Range(0, headDim * count).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
-        var start = Enumerable.Range(0, headDim).Select(_ => (float)random.NextDouble()).ToArray();
-        var expected = start.ToArray();
-        for (int i = 0; i < count; i++)
-            Vectors.MultiplyAdd(expected, w[i], v.AsSpan(i * headDim, headDim));
-        var actual = start.ToArray();
-        AttentionBlocks.Accumulate(w, v, count, actual);
-        actual.Select(BitConverter.SingleToInt32Bits).Should().Equal(expected.Select(BitConverter.SingleToInt32Bits));
-    }
-
-    [Theory]
     [InlineData(64, 16, 16)]
     [InlineData(64, 37, 64)]
     [InlineData(128, 5, 16)]
@@ -79,6 +60,10 @@ public sealed class AttentionBlocksTests
     }
 
     [Theory]
+    [InlineData(64, 1, 1)]
+    [InlineData(64, 1, 37)]
+    [InlineData(80, 1, 16)]
+    [InlineData(7, 1, 5)]
     [InlineData(64, 2, 16)]
     [InlineData(64, 7, 37)]
     [InlineData(128, 4, 16)]
