@@ -27,6 +27,9 @@ public static unsafe partial class MatMul
     /// </summary>
     private const int PartsPerThread = 4;
 
+    /// <summary>Matrices at least this large are prefetched block by block: they stream from L3 or DRAM.</summary>
+    private const long PrefetchBytes = 1L << 20;
+
     /// <summary>Multiplies <paramref name="rows"/> rows of <paramref name="x"/> ([rows, W.Cols]) by Wᵀ into <paramref name="y"/> ([rows, W.Rows]).</summary>
     public static void Multiply(WeightMatrix w, ReadOnlySpan<float> x, int rows, Span<float> y, ReadOnlySpan<float> bias = default, ThreadTeam? team = null) =>
         Multiply(w, x, rows, y, bias, team, System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated);
@@ -124,10 +127,12 @@ public static unsafe partial class MatMul
             return;
         }
         int groups = job.XRows / 4;
+        // A matrix that fits in L2 is read from cache after its first use; prefetching it would only add loads.
+        bool streamed = job.Blocks * job.BlockBytes >= PrefetchBytes;
         for (int b = first; b < end; b++)
         {
             byte* block = job.W + b * job.BlockBytes;
-            byte* next = b + 1 < end ? block + job.BlockBytes : null;
+            byte* next = streamed && b + 1 < end ? block + job.BlockBytes : null;
             int o = b * WeightMatrix.BlockRows;
             int valid = Math.Min(WeightMatrix.BlockRows, job.Rows - o);
             int r = 0;
