@@ -81,6 +81,33 @@ public sealed class CountdownRuntimeCommandTests
         root.GetProperty("usage").GetProperty("total_tokens").GetInt64().Should().BeInRange(1, 200 * 64);
     }
 
+    [Fact]
+    public void The_readmes_first_command_solves_its_problem_with_the_shipped_model()
+    {
+        // The README's main job, exactly (greedy, the default 4k window): the shipped APR model must reach a solution
+        // that this test replays itself, step by step, from the prompt's numbers to the target.
+        var result = CliRunner.Run("countdown", "solve", "--numbers", "11,3,94,50", "--target", "36", "--json");
+
+        result.ExitCode.Should().Be(0, result.Stderr);
+        using var doc = JsonDocument.Parse(result.Stdout);
+        var root = doc.RootElement;
+        root.GetProperty("verified").GetBoolean().Should().BeTrue(result.Stdout);
+        var left = new List<int> { 11, 3, 94, 50 };
+        foreach (var step in root.GetProperty("solution").EnumerateArray().Select(s => s.GetString()!))
+        {
+            var m = System.Text.RegularExpressions.Regex.Match(step, @"^(\d+)([-+*/])(\d+)=(\d+)$");
+            m.Success.Should().BeTrue($"'{step}' is a step like 94-11=83");
+            int a = int.Parse(m.Groups[1].Value), b = int.Parse(m.Groups[3].Value), c = int.Parse(m.Groups[4].Value);
+            left.Remove(a).Should().BeTrue($"{a} is left in {string.Join(",", left)}");
+            left.Remove(b).Should().BeTrue($"{b} is left in {string.Join(",", left)}");
+            int value = m.Groups[2].Value switch { "+" => a + b, "-" => a - b, "*" => a * b, _ => b != 0 && a % b == 0 ? a / b : -1 };
+            value.Should().Be(c, step);
+            value.Should().BeGreaterThanOrEqualTo(0, step);
+            left.Add(c);
+        }
+        left.Should().Equal(new[] { 36 }, "every number is used and the last value is the target");
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(3)]
