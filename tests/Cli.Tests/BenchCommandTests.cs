@@ -28,6 +28,44 @@ public sealed class BenchCommandTests
     }
 
     [Fact]
+    public void Bench_batch_reports_each_size_with_its_step_time_and_its_ratio_to_batch_one()
+    {
+        var result = CliRunner.Run("bench", "batch", "--model", CliRunner.Fixture("tiny-qwen3"), "--batch", "1,4", "--tokens", "6",
+            "--prompt-tokens", "20", "--runs", "1", "--json");
+
+        result.ExitCode.Should().Be(0, result.Stderr);
+        using var doc = JsonDocument.Parse(result.Stdout);
+        var rows = doc.RootElement.GetProperty("results").EnumerateArray().ToList();
+        rows.Select(r => r.GetProperty("batch").GetInt32()).Should().Equal(1, 4);
+        double one = rows[0].GetProperty("tokens_per_s").GetDouble();
+        one.Should().BePositive();
+        foreach (var row in rows)
+        {
+            int size = row.GetProperty("batch").GetInt32();
+            double rate = row.GetProperty("tokens_per_s").GetDouble();
+            // A step advances every sequence by one token: batch / rate seconds, whatever the rate.
+            row.GetProperty("step_ms").GetDouble().Should().BeApproximately(1000.0 * size / rate, 0.01);
+            row.GetProperty("vs_batch_1").GetDouble().Should().BeApproximately(rate / one, 0.001);
+            row.GetProperty("step_vs_batch_1").GetDouble().Should().BeApproximately(size * one / rate, 0.001);
+        }
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("4,x")]
+    [InlineData("-1")]
+    [InlineData("5000")]
+    [InlineData(",")]
+    public void A_bad_batch_list_is_a_clear_error_before_any_model_loads(string sizes)
+    {
+        // --shape would write a 1 GB random model first; the list must be refused before that.
+        var result = CliRunner.Run("bench", "batch", "--shape", "qwen2.5-0.5b", "--batch", sizes);
+
+        result.ExitCode.Should().Be(2);
+        result.Stderr.Should().Contain("--batch").And.Contain("e.g. 1,4,16");
+    }
+
+    [Fact]
     public void Bench_decode_runs_with_the_page_size_and_kv_type_it_is_given()
     {
         var result = CliRunner.Run("bench", "decode", "--model", CliRunner.Fixture("tiny-qwen3"), "--tokens", "8", "--runs", "1",

@@ -141,16 +141,17 @@ internal static class BenchCommand
     {
         var cmd = new Command("batch", "Decode tokens/s summed over N sequences sharing a prompt (as llama.cpp's batched-bench).");
         var c = AddCommon(cmd);
-        var batch = new Option<string>("--batch") { DefaultValueFactory = _ => "1,4,16", Description = "Comma-separated batch sizes." };
+        var batch = new Option<string>("--batch") { DefaultValueFactory = _ => "1,4,16", Description = "Comma-separated batch sizes (1 to 1024); with 1 among them, each result also gives its rate and step time against batch 1." };
         var prompt = new Option<int>("--prompt-tokens") { DefaultValueFactory = _ => 128, Description = "Shared prompt length." };
         var tokens = new Option<int>("--tokens") { DefaultValueFactory = _ => 32, Description = "Tokens generated per sequence." };
         cmd.Options.Add(batch);
         cmd.Options.Add(prompt);
         cmd.Options.Add(tokens);
-        cmd.SetAction(p => Run(p, c, (engine, runs) =>
+        cmd.SetAction(p => Run(p, c, BatchSizes(p.GetValue(batch)!), (engine, runs, sizes) =>
         {
             var results = new List<Dictionary<string, object>>();
-            foreach (int size in p.GetValue(batch)!.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse))
+            double? single = null;
+            foreach (int size in sizes)
             {
                 var rates = new List<double>();
                 for (int r = 0; r < runs + 1; r++)
@@ -168,11 +169,41 @@ internal static class BenchCommand
                     if (r > 0)
                         rates.Add(all.Sum(t => t.Result.Tokens.Count) / seconds);
                 }
-                results.Add(new Dictionary<string, object> { ["batch"] = size, ["tokens_per_s"] = BenchStats.Median(rates), ["runs"] = rates });
+                double rate = BenchStats.Median(rates);
+                if (size == 1)
+                    single = rate;
+                var entry = new Dictionary<string, object>
+                {
+                    ["batch"] = size, ["tokens_per_s"] = rate,
+                    // Every sequence advances one token a step, so a step takes batch / rate seconds.
+                    ["step_ms"] = Math.Round(1000.0 * size / rate, 3),
+                    ["runs"] = rates,
+                };
+                if (single is double one)
+                {
+                    entry["vs_batch_1"] = Math.Round(rate / one, 3);             // #3: ≥ 5× at batch 16
+                    entry["step_vs_batch_1"] = Math.Round(size * one / rate, 3); // #3: batch 4 ≈ 1
+                }
+                results.Add(entry);
             }
             return new Dictionary<string, object> { ["prompt_tokens"] = p.GetValue(prompt), ["tokens"] = p.GetValue(tokens), ["results"] = results };
         }));
         return cmd;
+    }
+
+    /// <summary>Parses <c>--batch 1,4,16</c>: positive sizes up to 1,024, or a clear error.</summary>
+    internal static IReadOnlyList<int> BatchSizes(string text)
+    {
+        var sizes = new List<int>();
+        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!int.TryParse(part, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int size) || size < 1 || size > 1024)
+                throw new Engine.Errors.InvalidRequestException($"--batch '{text}': '{part}' is not a batch size; give sizes from 1 to 1024 separated by commas, e.g. 1,4,16.");
+            sizes.Add(size);
+        }
+        if (sizes.Count == 0)
+            throw new Engine.Errors.InvalidRequestException("--batch is empty; give sizes separated by commas, e.g. 1,4,16.");
+        return sizes;
     }
 
     private static Command Fork()
@@ -212,6 +243,10 @@ internal static class BenchCommand
     private static int PageSize(int tokens) => tokens is >= 1 and <= 4096
         ? tokens
         : throw new Engine.Errors.InvalidRequestException($"--page-size {tokens} is invalid; use 1 to 4096 tokens per KV page.");
+
+    /// <summary><see cref="Run(ParseResult, Common, Func{InferenceEngine, int, Dictionary{string, object}}, int)"/> with an argument validated before the model loads.</summary>
+    private static int Run<TArg>(ParseResult p, Common c, TArg arg, Func<InferenceEngine, int, TArg, Dictionary<string, object>> body) =>
+        Run(p, c, (engine, runs) => body(engine, runs, arg));
 
     private static int Run(ParseResult p, Common c, Func<InferenceEngine, int, Dictionary<string, object>> body, int prefillChunk = 512)
     {
