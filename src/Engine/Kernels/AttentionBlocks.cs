@@ -14,8 +14,8 @@ namespace Reasoning.Engine.Kernels;
 /// <remarks>
 /// One key at a time, a score paid a 16-lane horizontal sum (about ten instructions) for four FMAs, and every value
 /// re-loaded and re-stored the output. Here 16 keys of a chunk-major block (see <see cref="Kv.PagePool"/>) keep 16
-/// accumulators, read in address order, and are reduced together by a transposition that adds lanes in
-/// <see cref="Vectors.Sum(Vector512{float})"/>'s order (halves, quarters, then pairs). The value pass serves two query
+/// accumulators, read in address order, and are reduced together by <see cref="Reductions.Sum16"/>, bitwise
+/// <see cref="Vectors.Sum(Vector512{float})"/> of each. The value pass serves two query
 /// heads of a grouped-query group from each value load, with 4–8 independent accumulators so the FMA latency
 /// (4 cycles) is hidden; a single chain of one accumulator per 16 lanes ran at a quarter of the FMA rate.
 /// </remarks>
@@ -71,7 +71,6 @@ internal static class AttentionBlocks
         return Vectors.Sum(lo, hi);
     }
 
-    private static readonly Vector512<int> KeyOrder = Vector512.Create(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
 
     /// <summary>16 consecutive keys of a chunk-major block: for each chunk, 16 keys' lanes lie in one 1 KiB run.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -104,40 +103,9 @@ internal static class AttentionBlocks
             a14 = Vector512.FusedMultiplyAdd(x, Vector512.LoadUnsafe(ref k, at + 224), a14);
             a15 = Vector512.FusedMultiplyAdd(x, Vector512.LoadUnsafe(ref k, at + 240), a15);
         }
-        (Reduce16(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15) * Vector512.Create(scale))
+        (Reductions.Sum16(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15) * Vector512.Create(scale))
             .StoreUnsafe(ref MemoryMarshal.GetReference(scores));
     }
-
-    /// <summary>Lane j of the result is the sum of a_j's sixteen lanes, added in <see cref="Vectors.Sum(Vector512{float})"/>'s order.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> Reduce16(Vector512<float> a0, Vector512<float> a1, Vector512<float> a2, Vector512<float> a3,
-        Vector512<float> a4, Vector512<float> a5, Vector512<float> a6, Vector512<float> a7, Vector512<float> a8, Vector512<float> a9,
-        Vector512<float> a10, Vector512<float> a11, Vector512<float> a12, Vector512<float> a13, Vector512<float> a14, Vector512<float> a15)
-    {
-        // Halves: [a_j lanes 0-7 + lanes 8-15 | the same for a_j+1], as Sum's first step.
-        var h0 = Halves(a0, a1); var h1 = Halves(a2, a3); var h2 = Halves(a4, a5); var h3 = Halves(a6, a7);
-        var h4 = Halves(a8, a9); var h5 = Halves(a10, a11); var h6 = Halves(a12, a13); var h7 = Halves(a14, a15);
-        // Quarters: the 4-lane block j holds key 4·m + j's quarter (m = which of the four vectors).
-        var q0 = Quarters(h0, h1); var q1 = Quarters(h2, h3); var q2 = Quarters(h4, h5); var q3 = Quarters(h6, h7);
-        // Pairs: (e0 + e1) + (e2 + e3) within each quarter.
-        var p01 = Pairs(q0, q1);
-        var p23 = Pairs(q2, q3);
-        var sums = Avx512F.Shuffle(p01, p23, 0b10_00_10_00) + Avx512F.Shuffle(p01, p23, 0b11_01_11_01);
-        // Lane 4·b + c now holds key 4·c + b.
-        return Avx512F.PermuteVar16x32(sums, KeyOrder);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> Halves(Vector512<float> a, Vector512<float> b) =>
-        Avx512F.Shuffle4x128(a, b, 0b01_00_01_00) + Avx512F.Shuffle4x128(a, b, 0b11_10_11_10);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> Quarters(Vector512<float> x, Vector512<float> y) =>
-        Avx512F.Shuffle4x128(x, y, 0b10_00_10_00) + Avx512F.Shuffle4x128(x, y, 0b11_01_11_01);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> Pairs(Vector512<float> x, Vector512<float> y) =>
-        Avx512F.Shuffle(x, y, 0b10_00_10_00) + Avx512F.Shuffle(x, y, 0b11_01_11_01);
 
     /// <summary>
     /// For each of <paramref name="count"/> queries j: output_j += Σ_i weights[j · weightStride + i] · values[i], where

@@ -128,7 +128,7 @@ public static unsafe partial class MatMul
 
     /// <summary>
     /// Finishes 4 accumulators of one x row (outputs o + j0 … o + j0 + 3). With AVX-512 the four reductions run side by
-    /// side in one register (<see cref="Sum4"/>); otherwise each goes through <see cref="Finish(Vector512{float}, float*, int, int, int, float*)"/>.
+    /// side in one register (<see cref="Reductions.Sum4"/>); otherwise each goes through <see cref="Finish(Vector512{float}, float*, int, int, int, float*)"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void FinishRow(Vector512<float> a0, Vector512<float> a1, Vector512<float> a2, Vector512<float> a3,
@@ -136,7 +136,7 @@ public static unsafe partial class MatMul
     {
         if (Avx512F.IsSupported && j0 + 4 <= valid)
         {
-            var sums = Sum4(a0, a1, a2, a3);
+            var sums = Reductions.Sum4(a0, a1, a2, a3);
             if (bias != null)
                 sums += Vector128.Load(bias + o + j0);
             sums.Store(y + o + j0);
@@ -146,25 +146,6 @@ public static unsafe partial class MatMul
         Finish(a1, y, o, j0 + 1, valid, bias);
         Finish(a2, y, o, j0 + 2, valid, bias);
         Finish(a3, y, o, j0 + 3, valid, bias);
-    }
-
-    /// <summary>
-    /// [Sum(a0), Sum(a1), Sum(a2), Sum(a3)] (<see cref="Vectors.Sum(Vector512{float})"/>) computed together: every
-    /// lane goes through the same additions in the same order as Sum's halves, quarters and pairs, only with the four
-    /// accumulators' parts shuffled side by side, so each result is bitwise Sum's — in ~11 instructions instead of ~50.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static Vector128<float> Sum4(Vector512<float> a0, Vector512<float> a1, Vector512<float> a2, Vector512<float> a3)
-    {
-        // Halves: [a.q0 + a.q2, a.q1 + a.q3] for two accumulators a register (q = 128-bit quarters).
-        var h01 = Avx512F.Shuffle4x128(a0, a1, 0x44) + Avx512F.Shuffle4x128(a0, a1, 0xEE);
-        var h23 = Avx512F.Shuffle4x128(a2, a3, 0x44) + Avx512F.Shuffle4x128(a2, a3, 0xEE);
-        // Quarters: half.q0 + half.q1 for all four, one accumulator per 128-bit lane.
-        var q = Avx512F.Shuffle4x128(h01, h23, 0x88) + Avx512F.Shuffle4x128(h01, h23, 0xDD);
-        // Pairs: (e0 + e1) + (e2 + e3) in each lane (float addition commutes exactly).
-        var p = q + Avx512F.Permute4x32(q, 0xB1);
-        var s = p + Avx512F.Permute4x32(p, 0x4E);
-        return Avx512F.PermuteVar16x32(s, Vector512.Create(0, 4, 8, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)).GetLower().GetLower();
     }
 
     /// <summary>

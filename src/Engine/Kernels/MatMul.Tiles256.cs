@@ -27,9 +27,9 @@ public static unsafe partial class MatMul
                 // prefetchers follow poorly: without this, 4 rows cost more than 4 GEMVs. So the next block is
                 // requested into L2 in order while this one is computed.
                 if (b == first)
-                    PrefetchBlock(block, job.BlockBytes);
+                    PrefetchLines(block, (int)(job.BlockBytes / WeightMatrix.ChunkBytes));
                 if (b + 1 < end)
-                    PrefetchBlock(block + job.BlockBytes, job.BlockBytes);
+                    PrefetchLines(block + job.BlockBytes, (int)(job.BlockBytes / WeightMatrix.ChunkBytes));
             }
             for (; r + 4 <= job.XRows; r += 4)
             {
@@ -41,14 +41,6 @@ public static unsafe partial class MatMul
             for (; r < job.XRows; r++)
                 Row1x8Halves<T>(block, job.Chunks, job.X + (long)r * job.XStride, job.Y + (long)r * job.Rows, o, valid, job.Bias);
         }
-    }
-
-    private static void PrefetchBlock(byte* block, long bytes)
-    {
-        if (!System.Runtime.Intrinsics.X86.Sse.IsSupported)
-            return;   // a hint only (Arm has no such intrinsic in .NET)
-        for (long i = 0; i < bytes; i += 64)
-            System.Runtime.Intrinsics.X86.Sse.Prefetch1(block + i);
     }
 
     /// <summary>One x row against the 8 rows of a block (GEMV), one lane half per pass: 8 accumulators a pass.</summary>

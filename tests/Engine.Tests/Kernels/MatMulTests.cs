@@ -1,4 +1,3 @@
-using System.Runtime.Intrinsics;
 using FluentAssertions;
 using Reasoning.Engine.Kernels;
 using Reasoning.Engine.Safetensors;
@@ -72,25 +71,6 @@ public sealed class MatMulTests
                 }
                 batched.Should().Equal(alone, $"batches of {batch} rows, {(t is null ? "one thread" : "two threads")}");
             }
-    }
-
-    [Fact]
-    public void Four_reductions_side_by_side_equal_four_single_reductions_bitwise()
-    {
-        if (!System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
-            return;   // Sum4 is used only where AVX-512 is; the tile tests above cover the other path
-        var random = new Random(11);
-        for (int trial = 0; trial < 2000; trial++)
-        {
-            // Magnitudes spread over many binades, so any change in the order of the additions changes bits.
-            var lanes = new float[64];
-            for (int i = 0; i < lanes.Length; i++)
-                lanes[i] = (float)((random.NextDouble() - 0.5) * Math.Pow(2, random.Next(-20, 21)));
-            var a = Enumerable.Range(0, 4).Select(v => Vector512.Create(lanes.AsSpan(16 * v, 16))).ToArray();
-            var sums = MatMul.Sum4(a[0], a[1], a[2], a[3]);
-            for (int v = 0; v < 4; v++)
-                BitConverter.SingleToInt32Bits(sums.GetElement(v)).Should().Be(BitConverter.SingleToInt32Bits(Vectors.Sum(a[v])), $"trial {trial}, accumulator {v}");
-        }
     }
 
     [Fact]
