@@ -36,6 +36,29 @@ public sealed class GenerateCommandTests
     }
 
     [Fact]
+    public void Generate_runs_on_a_random_weight_shape_model_through_its_byte_level_tokenizer()
+    {
+        // What `reason bench --shape` writes: random bf16 weights and a byte-level tokenizer.json.
+        string dir = Directory.CreateTempSubdirectory("reasoning-shape-").FullName;
+        try
+        {
+            Reasoning.Engine.Models.RandomModelWriter.Write(dir, Reasoning.Engine.Models.ModelShapes.Get("tiny"));
+            var result = CliRunner.Run("generate", "--model", dir, "--prompt", "héllo 7", "--max-tokens", "8", "--ignore-eos", "--json");
+
+            result.ExitCode.Should().Be(0, result.Stderr);
+            using var doc = JsonDocument.Parse(result.Stdout);
+            doc.RootElement.GetProperty("prompt_ids").EnumerateArray().Select(x => x.GetInt32())
+                .Should().Equal(System.Text.Encoding.UTF8.GetBytes("héllo 7").Select(b => (int)b));
+            doc.RootElement.GetProperty("tokens").GetArrayLength().Should().Be(8);
+            doc.RootElement.GetProperty("usage").GetProperty("completion_tokens").GetInt32().Should().Be(8);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public void An_unknown_kv_dtype_is_a_clear_error()
     {
         var result = CliRunner.Run("generate", "--model", CliRunner.Fixture("tiny-llama"), "--prompt", "Once", "--kv-dtype", "fp8");

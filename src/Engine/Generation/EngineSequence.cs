@@ -84,7 +84,8 @@ public sealed class EngineSequence : IDisposable
     /// <summary>
     /// Appends <paramref name="tokens"/> and generates under <paramref name="options"/>, streaming each token; the last
     /// one carries the finish reason. <paramref name="stopCondition"/> (called on the engine's loop with each new token
-    /// id; keep it fast) ends generation when it returns true.
+    /// id; keep it fast) ends generation when it returns true; if it throws, this generation fails with that exception
+    /// and the engine goes on with the others.
     /// </summary>
     public IAsyncEnumerable<GeneratedToken> GenerateAsync(IEnumerable<int> tokens, SamplingOptions options,
         Func<int, bool>? stopCondition = null, CancellationToken cancellationToken = default)

@@ -243,7 +243,18 @@ public sealed partial class InferenceEngine : IDisposable
             }
             Interlocked.Increment(ref _steps);
             for (int r = 0; r < rows.Count; r++)
-                Advance(jobs[r], rows[r].Tokens.Length, logits[r]);
+            {
+                try
+                {
+                    Advance(jobs[r], rows[r].Tokens.Length, logits[r]);
+                }
+                catch (Exception e)
+                {
+                    // The job's own code (its stop condition) failed: that generation fails, the loop and the other rows go on.
+                    if (_active.Remove(jobs[r]))
+                        Finish(jobs[r], null, e);
+                }
+            }
         }
     }
 

@@ -1,12 +1,15 @@
 using System.Runtime.InteropServices;
 using Reasoning.Engine.Kernels;
 using Reasoning.Engine.Safetensors;
+using Reasoning.Engine.Tokenization;
 
 namespace Reasoning.Engine.Models;
 
 /// <summary>
-/// Writes a model folder (config.json, model.safetensors, generation_config.json) with random weights of a given
-/// shape: matrices uniform with standard deviation 0.02, norm weights 1, biases small. For benchmarks and tests.
+/// Writes a model folder (config.json, model.safetensors, generation_config.json, tokenizer.json) with random
+/// weights of a given shape: matrices uniform with standard deviation 0.02, norm weights 1, biases small. The
+/// tokenizer is byte-level (<see cref="ByteLevelTokenizerFile"/>): ids 0–255 are bytes, the end-of-sequence ids are
+/// special tokens, the other ids filler words; it is left out when the vocabulary has no room for it. For benchmarks and tests.
 /// </summary>
 public static class RandomModelWriter
 {
@@ -53,8 +56,27 @@ public static class RandomModelWriter
         File.WriteAllText(Path.Combine(directory, "config.json"), config.ToJson());
         File.WriteAllText(Path.Combine(directory, "generation_config.json"),
             $"{{\"eos_token_id\": [{string.Join(", ", config.EosTokenIds)}]}}");
+        if (config.VocabSize >= 256 && Specials(config).All(id => id >= 256 && id < config.VocabSize))
+            WriteTokenizer(directory, config);
         return directory;
     }
+
+    /// <summary>
+    /// Writes the folder's byte-level tokenizer.json (bytes 0–255, the end-of-sequence ids as special tokens, the
+    /// other ids filler words);
+    /// also for folders written before random models carried one.
+    /// </summary>
+    /// <exception cref="ArgumentException">The vocabulary is smaller than 256 + the special tokens.</exception>
+    public static void WriteTokenizer(string directory, ModelConfig config)
+    {
+        var specials = Specials(config);
+        if (config.VocabSize < 256 || specials.Any(id => id < 256 || id >= config.VocabSize))
+            throw new ArgumentException($"a byte-level tokenizer needs ids 0–255 for the bytes and the special ids {string.Join(", ", specials)} above them, inside the vocabulary; this shape has {config.VocabSize} ids.", nameof(config));
+        ByteLevelTokenizerFile.Write(Path.Combine(directory, "tokenizer.json"), specials, config.VocabSize);
+    }
+
+    private static List<int> Specials(ModelConfig config) =>
+        config.EosTokenIds.Concat(config.BosTokenId is int bos ? [bos] : []).Distinct().ToList();
 
     private static TensorToWrite Random(string name, TensorDType dtype, long[] shape, float std, float mean, ulong seed)
     {

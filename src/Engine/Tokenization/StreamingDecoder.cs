@@ -28,12 +28,15 @@ public sealed class StreamingDecoder
         _skipSpecialTokens = skipSpecialTokens;
     }
 
-    /// <summary>Adds one generated id and returns the text it completed (often empty while a character is incomplete).</summary>
-    /// <exception cref="Errors.InvalidRequestException">The id is outside the vocabulary.</exception>
+    /// <summary>
+    /// Adds one generated id and returns the text it completed (often empty while a character is incomplete). An id
+    /// the tokenizer has no token for adds no text, as Hugging Face's decode drops it: models often have more embedding
+    /// rows than tokens (Qwen2.5: 151,936 rows, 151,665 tokens), and a sampler can pick a padding row.
+    /// </summary>
     public string Push(int id)
     {
         if (_tokenizer.IdToToken(id) is null)
-            throw _tokenizer.UnknownId(id);
+            return "";
         if (_skipSpecialTokens && _tokenizer.IsSpecial(id))
             return "";
         _window.Add(id);

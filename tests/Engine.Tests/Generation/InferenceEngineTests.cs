@@ -217,4 +217,29 @@ public sealed class InferenceEngineTests
         await act.Should().ThrowAsync<KvCacheExhaustedException>();
         engine.Pool.FreeCount.Should().Be(engine.Pool.PageCount);
     }
+
+    [Fact]
+    public async Task A_stop_condition_that_throws_fails_its_own_generation_and_the_engine_goes_on()
+    {
+        using var engine = new InferenceEngine(Fixtures.Model("tiny-qwen2"), new EngineOptions { KvMemoryBytes = 8 << 20, PageSize = 16 });
+        var prompt = Fixtures.RandomTokens(4, 9);
+        List<int> alone;
+        using (var lone = engine.CreateSequence())
+            alone = (await lone.GenerateToEndAsync(prompt, Greedy16)).Tokens.Select(t => t.Id).ToList();
+
+        int calls = 0;
+        bool Broken(int id) => ++calls == 3 ? throw new FormatException("the caller's decoder broke") : false;
+        using var failing = engine.CreateSequence();
+        using var healthy = engine.CreateSequence();
+        var bad = failing.GenerateToEndAsync(Fixtures.RandomTokens(8, 5), Greedy16, Broken);
+        var good = healthy.GenerateToEndAsync(prompt, Greedy16);
+
+        await FluentActions.Awaiting(() => bad).Should().ThrowAsync<FormatException>().WithMessage("the caller's decoder broke");
+        (await good.WaitAsync(TimeSpan.FromMinutes(1))).Tokens.Select(t => t.Id).Should().Equal(alone);
+        using (var after = engine.CreateSequence())
+            (await after.GenerateToEndAsync(prompt, Greedy16)).Tokens.Select(t => t.Id).Should().Equal(alone, "the loop still runs");
+        failing.Dispose();
+        healthy.Dispose();
+        engine.Pool.FreeCount.Should().Be(engine.Pool.PageCount);
+    }
 }

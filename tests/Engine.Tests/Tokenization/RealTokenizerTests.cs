@@ -137,4 +137,18 @@ public sealed class RealTokenizerTests(NpmTokenizers tokenizers)
 
         text.Should().Be("assistant\nHi");
     }
+
+    [Fact]
+    public void Streaming_drops_an_embedding_row_the_tokenizer_has_no_token_for()
+    {
+        // Qwen3's embedding has 151,936 rows and this tokenizer 151,669 ids: a sampler can pick a padding row, and
+        // Hugging Face's decode drops such ids rather than fail.
+        var tokenizer = tokenizers.Get(Qwen3);
+        tokenizer.IdToToken(151_900).Should().BeNull();
+        var stream = tokenizer.CreateStreamingDecoder();
+
+        var text = string.Concat(tokenizer.Encode("Hello").Append(151_900).Concat(tokenizer.Encode(" world")).Select(stream.Push)) + stream.Flush();
+
+        text.Should().Be("Hello world");
+    }
 }

@@ -19,7 +19,11 @@ internal static class BenchModel
         string dir = Path.Combine(Path.GetTempPath(), "reasoning-shapes", shape.ToLowerInvariant() + "-bf16");
         string done = Path.Combine(dir, ".complete");
         if (File.Exists(done))
+        {
+            if (!File.Exists(Path.Combine(dir, "tokenizer.json")))   // written by a build before shapes had one
+                RandomModelWriter.WriteTokenizer(dir, config);
             return dir;
+        }
         log.WriteLine($"writing a random-weight {shape} model (bf16) to {dir} ...");
         RandomModelWriter.Write(dir, config, TensorDType.BF16);
         File.WriteAllText(done, "");
