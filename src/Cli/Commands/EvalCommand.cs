@@ -129,10 +129,10 @@ internal static class EvalCommand
             {
                 Directory.CreateDirectory(dir);
                 string name = p.GetValue(title)!;
-                WriteAtomically(Path.Combine(dir, "table.md"), table);
-                WriteAtomically(Path.Combine(dir, "accuracy-vs-tokens.svg"), ComparisonReport.Plot(summaries, s => s.MeanTotalTokens, "mean total tokens per problem", name + ": accuracy against total tokens"));
-                WriteAtomically(Path.Combine(dir, "accuracy-vs-sequential.svg"), ComparisonReport.Plot(summaries, s => s.MeanSequentialTokens, "mean sequential tokens per problem", name + ": accuracy against sequential tokens"));
-                WriteAtomically(Path.Combine(dir, "accuracy-vs-latency.svg"), ComparisonReport.Plot(summaries, s => s.MeanLatencyMs / 1000, "mean latency per problem (s)", name + ": accuracy against latency"));
+                SafeFile.WriteText(Path.Combine(dir, "table.md"), table);
+                SafeFile.WriteText(Path.Combine(dir, "accuracy-vs-tokens.svg"), ComparisonReport.Plot(summaries, s => s.MeanTotalTokens, "mean total tokens per problem", name + ": accuracy against total tokens"));
+                SafeFile.WriteText(Path.Combine(dir, "accuracy-vs-sequential.svg"), ComparisonReport.Plot(summaries, s => s.MeanSequentialTokens, "mean sequential tokens per problem", name + ": accuracy against sequential tokens"));
+                SafeFile.WriteText(Path.Combine(dir, "accuracy-vs-latency.svg"), ComparisonReport.Plot(summaries, s => s.MeanLatencyMs / 1000, "mean latency per problem (s)", name + ": accuracy against latency"));
                 Console.Error.WriteLine($"wrote {dir}/table.md and three plots");
             }
             return 0;
@@ -140,10 +140,4 @@ internal static class EvalCommand
         return cmd;
     }
 
-    private static void WriteAtomically(string path, string text)
-    {
-        string partial = path + ".partial";
-        File.WriteAllText(partial, text);
-        File.Move(partial, path, overwrite: true);
-    }
 }

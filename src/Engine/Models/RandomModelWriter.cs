@@ -56,7 +56,7 @@ public static class RandomModelWriter
         File.WriteAllText(Path.Combine(directory, "config.json"), config.ToJson());
         File.WriteAllText(Path.Combine(directory, "generation_config.json"),
             $"{{\"eos_token_id\": [{string.Join(", ", config.EosTokenIds)}]}}");
-        if (config.VocabSize >= 256 && Specials(config).All(id => id >= 256 && id < config.VocabSize))
+        if (HasRoomForByteTokenizer(config))
             WriteTokenizer(directory, config);
         return directory;
     }
@@ -70,10 +70,13 @@ public static class RandomModelWriter
     public static void WriteTokenizer(string directory, ModelConfig config)
     {
         var specials = Specials(config);
-        if (config.VocabSize < 256 || specials.Any(id => id < 256 || id >= config.VocabSize))
+        if (!HasRoomForByteTokenizer(config))
             throw new ArgumentException($"a byte-level tokenizer needs ids 0–255 for the bytes and the special ids {string.Join(", ", specials)} above them, inside the vocabulary; this shape has {config.VocabSize} ids.", nameof(config));
         ByteLevelTokenizerFile.Write(Path.Combine(directory, "tokenizer.json"), specials, config.VocabSize);
     }
+
+    private static bool HasRoomForByteTokenizer(ModelConfig config) =>
+        Specials(config).All(id => id >= 256 && id < config.VocabSize);
 
     private static List<int> Specials(ModelConfig config) =>
         config.EosTokenIds.Concat(config.BosTokenId is int bos ? [bos] : []).Distinct().ToList();

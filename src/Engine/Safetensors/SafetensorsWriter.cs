@@ -1,3 +1,4 @@
+using Reasoning.Engine.Io;
 using System.Text;
 using System.Text.Json;
 
@@ -39,22 +40,12 @@ public static class SafetensorsWriter
         Array.Fill(headerBytes, (byte)' ');
         json.CopyTo(headerBytes, 0);
 
-        string temp = path + ".tmp-" + Environment.ProcessId;
-        try
+        AtomicFile.Write(path, stream =>
         {
-            using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20))
-            {
-                stream.Write(BitConverter.GetBytes((ulong)padded));
-                stream.Write(headerBytes);
-                foreach (var t in sorted)
-                    stream.Write(t.Data);
-            }
-            File.Move(temp, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp))
-                File.Delete(temp);
-        }
+            stream.Write(BitConverter.GetBytes((ulong)padded));
+            stream.Write(headerBytes);
+            foreach (var t in sorted)
+                stream.Write(t.Data);
+        });
     }
 }

@@ -1,4 +1,5 @@
-using System.Text.Json;
+using System.Text.Json.Nodes;
+using Reasoning.Engine.Io;
 
 namespace Reasoning.Engine.Tokenization;
 
@@ -44,62 +45,46 @@ public static class ByteLevelTokenizerFile
         if (specials.Distinct().Count() != specials.Count)
             throw new ArgumentException("special token ids must be distinct.", nameof(specialIds));
 
-        using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
-        {
-            w.WriteStartObject();
-            w.WriteString("version", "1.0");
-            w.WriteStartArray("added_tokens");
-            foreach (var id in specials)
-            {
-                w.WriteStartObject();
-                w.WriteNumber("id", id);
-                w.WriteString("content", SpecialTokenContent(id));
-                w.WriteBoolean("single_word", false);
-                w.WriteBoolean("lstrip", false);
-                w.WriteBoolean("rstrip", false);
-                w.WriteBoolean("normalized", false);
-                w.WriteBoolean("special", true);
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
-            w.WriteNull("normalizer");
-            w.WriteStartObject("pre_tokenizer");
-            w.WriteString("type", "ByteLevel");
-            w.WriteBoolean("add_prefix_space", false);
-            w.WriteBoolean("trim_offsets", false);
-            w.WriteBoolean("use_regex", false);
-            w.WriteEndObject();
-            w.WriteNull("post_processor");
-            w.WriteStartObject("decoder");
-            w.WriteString("type", "ByteLevel");
-            w.WriteEndObject();
-            w.WriteStartObject("model");
-            w.WriteString("type", "BPE");
-            w.WriteStartObject("vocab");
-            for (var b = 0; b < 256; b++)
-                w.WriteNumber(ByteLevelAlphabet.ByteToChar[b].ToString(), b);
-            var special = specials.ToHashSet();
-            for (var id = 256; id < (vocabSize ?? 0); id++)
-                if (!special.Contains(id))
-                    w.WriteNumber(ByteLevelAlphabet.ByteToChar[' '] + FillerToken(id)[1..], id);
-            w.WriteEndObject();
-            w.WriteStartArray("merges");
-            w.WriteEndArray();
-            w.WriteEndObject();
-            w.WriteEndObject();
-        }
+        // Special ids inside the vocabulary hold their own content there too, as Llama 2's <s> and </s> do.
+        var special = specials.ToHashSet();
+        var tokens = Enumerable.Range(256, Math.Max(0, (vocabSize ?? 0) - 256))
+            .Select(id => special.Contains(id) ? SpecialTokenContent(id) : ByteLevelAlphabet.ByteToChar[' '] + FillerToken(id)[1..]);
+        string json = Json(tokens, specials.Select(id => (id, SpecialTokenContent(id))));
+        AtomicFile.WriteAllBytes(path, System.Text.Encoding.UTF8.GetBytes(json));
+    }
 
-        string temp = path + ".tmp";
-        try
+    // ids 0–255 the bytes in the byte alphabet, then the tokens in order; no merges.
+    private static string Json(IEnumerable<string> tokens, IEnumerable<(int Id, string Content)> specials)
+    {
+        var vocab = new JsonObject();
+        int id = 0;
+        foreach (char c in ByteLevelAlphabet.ByteToChar)
+            vocab[c.ToString()] = id++;
+        foreach (string token in tokens)
+            vocab[token] = id++;
+        JsonObject ByteLevel() => new() { ["type"] = "ByteLevel", ["add_prefix_space"] = false, ["trim_offsets"] = false, ["use_regex"] = false };
+        var json = new JsonObject
         {
-            File.WriteAllBytes(temp, buffer.ToArray());
-            File.Move(temp, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp))
-                File.Delete(temp);
-        }
+            ["version"] = "1.0",
+            ["truncation"] = null,
+            ["padding"] = null,
+            ["added_tokens"] = new JsonArray(specials.Select(s => (JsonNode?)new JsonObject
+            {
+                ["id"] = s.Id, ["content"] = s.Content, ["single_word"] = false, ["lstrip"] = false,
+                ["rstrip"] = false, ["normalized"] = false, ["special"] = true,
+            }).ToArray()),
+            ["normalizer"] = null,
+            ["pre_tokenizer"] = ByteLevel(),
+            ["post_processor"] = null,
+            ["decoder"] = ByteLevel(),
+            ["model"] = new JsonObject
+            {
+                ["type"] = "BPE", ["dropout"] = null, ["unk_token"] = null, ["continuing_subword_prefix"] = null,
+                ["end_of_word_suffix"] = null, ["fuse_unk"] = false, ["byte_fallback"] = false, ["ignore_merges"] = false,
+                ["vocab"] = vocab,
+                ["merges"] = new JsonArray(),
+            },
+        };
+        return json.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
     }
 }
