@@ -13,8 +13,10 @@ namespace Reasoning.Engine.Kernels;
 /// </summary>
 internal static class Reductions
 {
-    private static readonly Vector512<int> KeyOrder = Vector512.Create(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
-    private static readonly Vector512<int> LaneStarts = Vector512.Create(0, 4, 8, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    // The permutations are written as constants where they are used, not kept in static readonly fields: the kernels
+    // that inline these sums are compiled fully optimised before any class is initialised, so a static field costs a
+    // class-initialisation helper call after their loops. That call clobbers every vector register, and the register
+    // allocator then stored the 4×4 tile's accumulators to the stack on every loop step (single-thread layer time ×2).
 
     /// <summary>[Sum(a0), Sum(a1), Sum(a2), Sum(a3)]: ~11 instructions against ~50 for four Sums.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -23,7 +25,7 @@ internal static class Reductions
         // One accumulator's quarter per 128-bit lane, then (e0 + e1) + (e2 + e3) within each lane, left in its lane 0.
         var q = Quarters(Halves(a0, a1), Halves(a2, a3));
         var p = Pairs(q, q);
-        return Avx512F.PermuteVar16x32(Pairs(p, p), LaneStarts).GetLower().GetLower();
+        return Avx512F.PermuteVar16x32(Pairs(p, p), Vector512.Create(0, 4, 8, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)).GetLower().GetLower();
     }
 
     /// <summary>Lane j of the result is Sum(a_j).</summary>
@@ -42,7 +44,7 @@ internal static class Reductions
         var p23 = Pairs(q2, q3);
         var sums = Pairs(p01, p23);
         // Lane 4·b + c now holds key 4·c + b.
-        return Avx512F.PermuteVar16x32(sums, KeyOrder);
+        return Avx512F.PermuteVar16x32(sums, Vector512.Create(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15));
     }
 
     /// <summary>[a.q0 + a.q2, a.q1 + a.q3, b.q0 + b.q2, b.q1 + b.q3] (q = 128-bit quarters): Sum's halves of a and b.</summary>

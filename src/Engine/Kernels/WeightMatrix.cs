@@ -139,8 +139,11 @@ public sealed unsafe class WeightMatrix : IDisposable
     /// <summary>Where element i of a 32-element 16-bit chunk is stored: low half of lane i, or high half of lane i − 16.</summary>
     private static int InterleavedIndex(int i) => i < 16 ? 2 * i : 2 * (i - 16) + 1;
 
-    /// <summary>Chunk lane → source element: even lanes take elements 0–15, odd lanes 16–31 (see <see cref="InterleavedIndex"/>).</summary>
-    private static readonly Vector512<ushort> InterleaveOrder = Vector512.Create(
+    /// <summary>
+    /// Chunk lane → source element: even lanes take elements 0–15, odd lanes 16–31 (see <see cref="InterleavedIndex"/>).
+    /// A constant, not a static readonly field: see <see cref="Reductions"/> on class initialisation in kernels.
+    /// </summary>
+    private static Vector512<ushort> InterleaveOrder => Vector512.Create(
         (ushort)0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
 
     private static void InterleaveHalves(ReadOnlySpan<ushort> source, Span<ushort> chunk)
