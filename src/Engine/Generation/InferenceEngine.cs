@@ -127,21 +127,28 @@ public sealed partial class InferenceEngine : IDisposable
         var reader = _incoming.Reader;
         while (!_stop.IsCancellationRequested)
         {
-            Admit(reader);
-            if (_active.Count == 0)
+            try
             {
-                try
+                Admit(reader);
+                if (_active.Count == 0)
                 {
                     if (!reader.WaitToReadAsync(_stop.Token).AsTask().GetAwaiter().GetResult())
                         break;
+                    continue;
                 }
-                catch (OperationCanceledException)
-                {
-                    break;
-                }
-                continue;
+                StepFaultForTests?.Invoke();
+                RunStep();
             }
-            RunStep();
+            catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception e)
+            {
+                // An internal error outside the per-job guards: an unhandled exception here would end the process.
+                // Fail what is in flight (their callers see a typed error) and keep serving.
+                FailInFlight(new EngineFaultException(e));
+            }
         }
         while (reader.TryRead(out var late))
             if (!ReferenceEquals(late, Nudge))
@@ -150,6 +157,23 @@ public sealed partial class InferenceEngine : IDisposable
             Finish(job, null, new ObjectDisposedException(nameof(InferenceEngine), "the engine was disposed while this generation ran."));
         _active.Clear();
         _held.Clear();
+    }
+
+    /// <summary>Runs before each step on the loop thread; tests make it throw to check that a fault ends no process.</summary>
+    internal Action? StepFaultForTests;
+
+    private void FailInFlight(Exception error)
+    {
+        List<GenerationJob> failed;
+        lock (KvLock)
+        {
+            failed = [.. _active, .. _held];
+            _active.Clear();
+            _held.Clear();
+            _stallSince = 0;
+        }
+        foreach (var job in failed)
+            Finish(job, null, error);
     }
 
     private void RunStep()

@@ -242,4 +242,42 @@ public sealed class InferenceEngineTests
         healthy.Dispose();
         engine.Pool.FreeCount.Should().Be(engine.Pool.PageCount);
     }
+
+    [Fact]
+    public async Task An_internal_fault_in_the_step_loop_fails_the_work_in_flight_with_a_typed_error_and_the_engine_goes_on()
+    {
+        using var engine = new InferenceEngine(Fixtures.Model("tiny-qwen2"), new EngineOptions { KvMemoryBytes = 8 << 20, PageSize = 16 });
+        var prompt = Fixtures.RandomTokens(4, 9);
+        List<int> alone;
+        using (var lone = engine.CreateSequence())
+            alone = (await lone.GenerateToEndAsync(prompt, Greedy16)).Tokens.Select(t => t.Id).ToList();
+
+        int steps = 0;
+        engine.StepFaultForTests = () =>
+        {
+            if (++steps == 3)
+                throw new IndexOutOfRangeException("a bug in the loop");
+        };
+        using var first = engine.CreateSequence();
+        using var second = engine.CreateSequence();
+        Task<GenerationResult> a, b;
+        using (engine.HoldSubmissions())
+        {
+            a = first.GenerateToEndAsync(prompt, Greedy16);
+            b = second.GenerateToEndAsync(Fixtures.RandomTokens(8, 5), Greedy16);
+        }
+        foreach (var failed in new[] { a, b })
+        {
+            var error = await FluentActions.Awaiting(() => failed.WaitAsync(TimeSpan.FromMinutes(1))).Should().ThrowAsync<EngineFaultException>();
+            error.Which.InnerException.Should().BeOfType<IndexOutOfRangeException>();
+            error.Which.Message.Should().Contain("a bug in the loop");
+        }
+        engine.StepFaultForTests = null;
+        using (var after = engine.CreateSequence())
+            (await after.GenerateToEndAsync(prompt, Greedy16)).Tokens.Select(t => t.Id).Should().Equal(alone, "the loop still runs");
+        (await first.GenerateToEndAsync([], Greedy16)).Tokens.Should().NotBeEmpty("a failed sequence is usable again");
+        first.Dispose();
+        second.Dispose();
+        engine.Pool.FreeCount.Should().Be(engine.Pool.PageCount);
+    }
 }
