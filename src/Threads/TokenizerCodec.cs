@@ -14,8 +14,12 @@ public sealed class TokenizerCodec(Tokenizer tokenizer, IReadOnlyList<int>? endO
     /// <inheritdoc />
     public IReadOnlyList<int> Encode(string text) => tokenizer.Encode(text, addSpecialTokens: false);
 
-    /// <inheritdoc />
-    public string Decode(IReadOnlyList<int> ids) => tokenizer.Decode(ids);
+    /// <summary>
+    /// The text of a whole id sequence (special tokens kept as text). Ids the tokenizer has no token for (a model's
+    /// padding rows beyond the vocabulary, as Qwen's 151,936 embeddings against 151,669 tokens) add no text, as in
+    /// <see cref="CreateDecoder"/>'s streamed text, so a thread's text and the decode of its tokens agree.
+    /// </summary>
+    public string Decode(IReadOnlyList<int> ids) => tokenizer.Decode(ids.Where(id => tokenizer.IdToToken(id) is not null));
 
     /// <inheritdoc />
     public ITokenStreamDecoder CreateDecoder() => new StreamDecoder(tokenizer.CreateStreamingDecoder());
