@@ -12,6 +12,8 @@ public sealed class MatMulTests
         { TensorDType.F32, 37, 100, 5 }, { TensorDType.F32, 8, 16, 1 }, { TensorDType.F32, 1, 1, 3 },
         { TensorDType.BF16, 37, 100, 6 }, { TensorDType.BF16, 300, 64, 17 }, { TensorDType.BF16, 64, 128, 4 },
         { TensorDType.F16, 37, 100, 7 }, { TensorDType.F16, 5, 33, 2 },
+        // x over 512 KiB: rows are taken 256 KiB slices at a time (64 + 64 + 2 rows; 32 + 32 + 2).
+        { TensorDType.BF16, 40, 1000, 130 }, { TensorDType.F32, 24, 2000, 66 },
     };
 
     [Theory]
@@ -71,6 +73,25 @@ public sealed class MatMulTests
                 }
                 batched.Should().Equal(alone, $"batches of {batch} rows, {(t is null ? "one thread" : "two threads")}");
             }
+    }
+
+    [Theory]
+    [InlineData(TensorDType.BF16, 150)]
+    [InlineData(TensorDType.F32, 139)]
+    public void A_prompt_chunk_taken_in_slices_of_rows_is_bitwise_each_row_alone(TensorDType dtype, int rows)
+    {
+        // 1,000 inputs: 150 rows of x are 600 KB, over the 512 KiB that the kernels read in one sweep of the blocks,
+        // so they go through the rows 64 at a time (whole 4-row tiles, then single rows at the end of the last slice).
+        const int outputs = 40, inputs = 1000;
+        using var w = WeightMatrix.Pack(RandomData.Matrix(dtype, outputs, inputs, seed: 7), dtype, outputs, inputs);
+        var x = RandomData.Floats(rows * inputs, seed: 8);
+        var alone = new float[rows * outputs];
+        for (int r = 0; r < rows; r++)
+            MatMul.Multiply(w, x.AsSpan(r * inputs, inputs), 1, alone.AsSpan(r * outputs, outputs));
+        using var team = new ThreadTeam(2);
+        var together = new float[rows * outputs];
+        MatMul.Multiply(w, x, rows, together, default, team);
+        together.Should().Equal(alone);
     }
 
     [Fact]
