@@ -38,6 +38,20 @@ public sealed class ForwardPass : IDisposable
     /// <exception cref="InvalidRequestException">A token id is outside the vocabulary, or a row has no tokens.</exception>
     public float[][] Step(IReadOnlyList<BatchRow> rows)
     {
+        var shared = StepShared(rows);
+        var result = new float[shared.Length][];
+        for (int r = 0; r < shared.Length; r++)
+            result[r] = shared[r].ToArray();
+        return result;
+    }
+
+    /// <summary>
+    /// <see cref="Step"/> without copying the logits: each row's are a view of one buffer that the next step
+    /// overwrites (the engine samples from them at once; a copy of [16, 151,936] floats a step made the kernel zero
+    /// fresh pages and the GC collect large objects).
+    /// </summary>
+    internal ReadOnlyMemory<float>[] StepShared(IReadOnlyList<BatchRow> rows)
+    {
         var c = _model.Config;
         int total = 0;
         foreach (var row in rows)
@@ -143,7 +157,7 @@ public sealed class ForwardPass : IDisposable
         Vectors.Add(_x.AsSpan(0, total * hidden), _h);
     }
 
-    private float[][] ComputeLogits(IReadOnlyList<BatchRow> rows, int total)
+    private ReadOnlyMemory<float>[] ComputeLogits(IReadOnlyList<BatchRow> rows, int total)
     {
         var c = _model.Config;
         int hidden = c.HiddenSize;
@@ -168,12 +182,12 @@ public sealed class ForwardPass : IDisposable
         var logits = _logits;
         MatMul.Multiply(_model.LmHead, normed, selected.Count, logits, default, _team);
 
-        var result = new float[rows.Count][];
+        var result = new ReadOnlyMemory<float>[rows.Count];
         int k = 0;
         for (int r = 0; r < rows.Count; r++)
         {
             int n = rows[r].AllLogits ? rows[r].Tokens.Length : rows[r].SkipLogits ? 0 : 1;
-            result[r] = logits.AsSpan(k * c.VocabSize, n * c.VocabSize).ToArray();
+            result[r] = logits.AsMemory(k * c.VocabSize, n * c.VocabSize);
             k += n;
         }
         return result;

@@ -251,10 +251,10 @@ public sealed partial class InferenceEngine : IDisposable
                 return;
             }
             _stallSince = 0;
-            float[][] logits;
+            ReadOnlyMemory<float>[] logits;
             try
             {
-                logits = _pass.Step(rows);
+                logits = _pass.StepShared(rows);
             }
             catch (Exception e)
             {
@@ -321,7 +321,7 @@ public sealed partial class InferenceEngine : IDisposable
         return TimeSpan.Zero;
     }
 
-    private void Advance(GenerationJob job, int fed, float[] logits)
+    private void Advance(GenerationJob job, int fed, ReadOnlyMemory<float> logits)
     {
         job.Fed += fed;
         job.Sequence.FedCount += fed;
@@ -333,7 +333,7 @@ public sealed partial class InferenceEngine : IDisposable
             Finish(job, null, null);
             return;
         }
-        var sampled = Sampler.Sample(logits, job.Options, job.Random);
+        var sampled = Sampler.Sample(logits.Span, job.Options, job.Random);
         if (job.Generated == 0)
             job.FirstTokenTicks = Stopwatch.GetTimestamp();
         job.Generated++;
