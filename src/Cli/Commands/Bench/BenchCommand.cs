@@ -38,8 +38,12 @@ internal static class BenchCommand
             int t = p.GetValue(threads) > 0 ? p.GetValue(threads) : Environment.ProcessorCount;
             var results = p.GetValue(rows)!.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).Select(r =>
             {
-                var m = Engine.Kernels.KernelBenchmarks.Measure(r, t, includeLmHead: false);
-                return new Dictionary<string, object> { ["rows"] = r, ["layer_ms"] = m.LayerMilliseconds, ["gb_per_s"] = m.GigabytesPerSecond, ["gflops"] = m.GigaflopsPerSecond };
+                var m = Engine.Kernels.KernelBenchmarks.Measure(r, t);
+                return new Dictionary<string, object>
+                {
+                    ["rows"] = r, ["layer_ms"] = m.LayerMilliseconds, ["gb_per_s"] = m.GigabytesPerSecond, ["gflops"] = m.GigaflopsPerSecond,
+                    ["lm_head_ms"] = m.LmHeadMilliseconds, ["step_ms"] = m.StepMilliseconds,
+                };
             }).ToList();
             Print(new Dictionary<string, object> { ["threads"] = t, ["results"] = results }, p.GetValue(json));
             return 0;
