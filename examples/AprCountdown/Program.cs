@@ -11,8 +11,8 @@ using Reasoning.Tasks.Countdown;
 using Reasoning.Threads;
 
 string modelDir = args.Length > 0 ? args[0] : Path.Combine("models", "countdown-apr");
-int[] numbers = args.Length > 1 ? args[1].Split(',').Select(int.Parse).ToArray() : [44, 19, 35, 73];
-int target = args.Length > 2 ? int.Parse(args[2]) : 98;
+int[] numbers = args.Length > 1 ? args[1].Split(',').Select(int.Parse).ToArray() : [11, 3, 94, 50];
+int target = args.Length > 2 ? int.Parse(args[2]) : 36;   // one the shipped model solves (the README's first command)
 var problem = CountdownProblem.FromJson(JsonSerializer.Serialize(new { numbers, target }), "arguments");
 
 // 1. The model, its tokenizer and an engine with 256 MiB of KV pages.
