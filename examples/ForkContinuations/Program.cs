@@ -5,8 +5,10 @@ using Reasoning.Engine.Models;
 using Reasoning.Engine.Sampling;
 using Reasoning.Engine.Tokenization;
 
-string modelDir = args.Length > 0 ? args[0] : Path.Combine("tests", "fixtures", "models", "tiny-qwen3");
-string prompt = args.Length > 1 ? args[1] : "Once upon a time";
+// By default the shipped SoS+ Countdown model, from a problem's first line: each continuation explores its own first
+// operation (the model still slips on arithmetic). Any Hugging Face model folder and prompt work the same way.
+string modelDir = args.Length > 0 ? args[0] : Path.Combine("models", "countdown-sos");
+string prompt = args.Length > 1 ? args[1] : "Current State: 36:[11, 3, 94, 50], Operations: []";
 int n = args.Length > 2 ? int.Parse(args[2]) : 4;
 
 using var model = TransformerModel.Load(modelDir);
