@@ -25,10 +25,14 @@ int freeBefore = engine.Pool.FreeCount;
 var children = Enumerable.Range(0, n).Select(_ => parent.Fork()).ToList();
 Console.WriteLine($"{n} forks of a {promptIds.Count}-token prompt allocated {freeBefore - engine.Pool.FreeCount} KV pages");
 
-// 3. Generate all continuations at once: the engine batches them into shared forward steps.
+// 3. Generate all continuations at once: the engine batches them into shared forward steps. The hold makes the
+//    submissions enter the loop together, so the children decode in lockstep (one step per token for all of them).
 var options = new TextGenerationOptions { Sampling = new SamplingOptions { Temperature = 0.8f, MaxTokens = 24 } };
-var results = await Task.WhenAll(children.Select((child, i) =>
-    TextGeneration.CollectAsync(child, tokenizer, promptIds, [], options with { Sampling = options.Sampling with { Seed = (ulong)i } })));
+Task<TextGenerationResult>[] running;
+using (engine.HoldSubmissions())
+    running = children.Select((child, i) =>
+        TextGeneration.CollectAsync(child, tokenizer, promptIds, [], options with { Sampling = options.Sampling with { Seed = (ulong)i } })).ToArray();
+var results = await Task.WhenAll(running);
 
 for (int i = 0; i < n; i++)
     Console.WriteLine($"[{i}] {prompt}{results[i].Text}");
