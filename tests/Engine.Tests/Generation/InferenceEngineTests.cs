@@ -223,9 +223,7 @@ public sealed class InferenceEngineTests
     {
         using var engine = new InferenceEngine(Fixtures.Model("tiny-qwen2"), new EngineOptions { KvMemoryBytes = 8 << 20, PageSize = 16 });
         var prompt = Fixtures.RandomTokens(4, 9);
-        List<int> alone;
-        using (var lone = engine.CreateSequence())
-            alone = (await lone.GenerateToEndAsync(prompt, Greedy16)).Tokens.Select(t => t.Id).ToList();
+        var alone = await GreedyIdsAsync(engine, prompt);
 
         int calls = 0;
         bool Broken(int id) => ++calls == 3 ? throw new FormatException("the caller's decoder broke") : false;
@@ -236,8 +234,7 @@ public sealed class InferenceEngineTests
 
         await FluentActions.Awaiting(() => bad).Should().ThrowAsync<FormatException>().WithMessage("the caller's decoder broke");
         (await good.WaitAsync(TimeSpan.FromMinutes(1))).Tokens.Select(t => t.Id).Should().Equal(alone);
-        using (var after = engine.CreateSequence())
-            (await after.GenerateToEndAsync(prompt, Greedy16)).Tokens.Select(t => t.Id).Should().Equal(alone, "the loop still runs");
+        (await GreedyIdsAsync(engine, prompt)).Should().Equal(alone, "the loop still runs");
         failing.Dispose();
         healthy.Dispose();
         engine.Pool.FreeCount.Should().Be(engine.Pool.PageCount);
@@ -248,9 +245,7 @@ public sealed class InferenceEngineTests
     {
         using var engine = new InferenceEngine(Fixtures.Model("tiny-qwen2"), new EngineOptions { KvMemoryBytes = 8 << 20, PageSize = 16 });
         var prompt = Fixtures.RandomTokens(4, 9);
-        List<int> alone;
-        using (var lone = engine.CreateSequence())
-            alone = (await lone.GenerateToEndAsync(prompt, Greedy16)).Tokens.Select(t => t.Id).ToList();
+        var alone = await GreedyIdsAsync(engine, prompt);
 
         int steps = 0;
         engine.StepFaultForTests = () =>
@@ -273,11 +268,17 @@ public sealed class InferenceEngineTests
             error.Which.Message.Should().Contain("a bug in the loop");
         }
         engine.StepFaultForTests = null;
-        using (var after = engine.CreateSequence())
-            (await after.GenerateToEndAsync(prompt, Greedy16)).Tokens.Select(t => t.Id).Should().Equal(alone, "the loop still runs");
+        (await GreedyIdsAsync(engine, prompt)).Should().Equal(alone, "the loop still runs");
         (await first.GenerateToEndAsync([], Greedy16)).Tokens.Should().NotBeEmpty("a failed sequence is usable again");
         first.Dispose();
         second.Dispose();
         engine.Pool.FreeCount.Should().Be(engine.Pool.PageCount);
+    }
+
+    /// <summary>The greedy continuation of <paramref name="prompt"/> on a fresh sequence of <paramref name="engine"/>.</summary>
+    private static async Task<List<int>> GreedyIdsAsync(InferenceEngine engine, IReadOnlyList<int> prompt)
+    {
+        using var sequence = engine.CreateSequence();
+        return (await sequence.GenerateToEndAsync(prompt, Greedy16)).Tokens.Select(t => t.Id).ToList();
     }
 }
