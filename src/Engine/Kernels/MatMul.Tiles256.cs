@@ -12,40 +12,41 @@ namespace Reasoning.Engine.Kernels;
 public static unsafe partial class MatMul
 {
     /// <summary>Blocks [first, end) with the Vector256 kernels: 4 x rows at a time, then the leftover rows one by one.</summary>
+    /// <remarks>
+    /// As in the Vector512 path, a streamed matrix has its next block requested into L2 while this one is computed,
+    /// spread over the loop: tile (g, j0) requests rows j0, j0 + 1 of the next block's chunks c ≡ g (mod groups) in its
+    /// first pass, and a lone GEMV requests 4 rows of each chunk per pass. The former scheme requested the whole next
+    /// block in one burst when a block started; measured on a 2-core Zen 1 EPYC (no AVX-512) over the layers of
+    /// Qwen2.5-0.5B streamed from DRAM, 4 rows 5.9–8.2 → 3.6 ms a layer, 16 rows 13.6–15.3 → 10.2–11.3 ms.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RunBlocks256<T>(in Job job, int first, int end) where T : unmanaged, IWeightChunk
     {
+        bool streamed = job.Blocks * job.BlockBytes >= PrefetchBytes;
+        int groups = job.XRows / 4;
         for (int b = first; b < end; b++)
         {
             byte* block = job.W + b * job.BlockBytes;
+            byte* next = streamed && b + 1 < end ? block + job.BlockBytes : null;
             int o = b * WeightMatrix.BlockRows;
             int valid = Math.Min(WeightMatrix.BlockRows, job.Rows - o);
             int r = 0;
-            if (job.XRows >= 4)
-            {
-                // The tiles read a block as 4 strided sweeps (2 of every 8 cache lines each), which the hardware
-                // prefetchers follow poorly: without this, 4 rows cost more than 4 GEMVs. So the next block is
-                // requested into L2 in order while this one is computed.
-                if (b == first)
-                    PrefetchLines(block, (int)(job.BlockBytes / WeightMatrix.ChunkBytes));
-                if (b + 1 < end)
-                    PrefetchLines(block + job.BlockBytes, (int)(job.BlockBytes / WeightMatrix.ChunkBytes));
-            }
-            for (; r + 4 <= job.XRows; r += 4)
+            for (int g = 0; g < groups; g++, r += 4)
             {
                 float* x = job.X + (long)r * job.XStride;
                 float* y = job.Y + (long)r * job.Rows;
                 for (int j0 = 0; j0 < valid; j0 += 2)
-                    Tile4x2<T>(block, job.Chunks, x, job.XStride, y, job.Rows, o, j0, valid, job.Bias);
+                    Tile4x2<T>(block, job.Chunks, x, job.XStride, y, job.Rows, o, j0, valid, job.Bias, next, groups, g);
             }
             for (; r < job.XRows; r++)
-                Row1x8Halves<T>(block, job.Chunks, job.X + (long)r * job.XStride, job.Y + (long)r * job.Rows, o, valid, job.Bias);
+                Row1x8Halves<T>(block, job.Chunks, job.X + (long)r * job.XStride, job.Y + (long)r * job.Rows, o, valid, job.Bias,
+                    groups == 0 && r == 0 ? next : null);
         }
     }
 
     /// <summary>One x row against the 8 rows of a block (GEMV), one lane half per pass: 8 accumulators a pass.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Row1x8Halves<T>(byte* block, int chunks, float* x, float* y, int o, int valid, float* bias)
+    private static void Row1x8Halves<T>(byte* block, int chunks, float* x, float* y, int o, int valid, float* bias, byte* next)
         where T : unmanaged, IWeightChunk
     {
         Vector256<float>* low = stackalloc Vector256<float>[WeightMatrix.BlockRows];
@@ -56,8 +57,11 @@ public static unsafe partial class MatMul
             Vector256<float> a4 = default, a5 = default, a6 = default, a7 = default;
             byte* w = block;
             float* xp = x + 8 * half;
+            byte* pf = next == null ? null : next + 4 * half * WeightMatrix.ChunkBytes;
             for (int c = 0; c < chunks; c++, w += ChunkStride, xp += step)
             {
+                if (pf != null)
+                    PrefetchLines(pf + (long)c * ChunkStride, 4);
                 var x0 = Vector256.Load(xp);
                 var x1 = T.Vectors == 2 ? Vector256.Load(xp + 16) : default;
                 AccumulateHalf<T>(w + 0 * 64, half, x0, x1, ref a0);
@@ -90,7 +94,8 @@ public static unsafe partial class MatMul
     /// and 2 x vectors; each x load feeds 2 FMAs and each widened weight vector 4.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tile4x2<T>(byte* block, int chunks, float* x, int xStride, float* y, int yStride, int o, int j0, int valid, float* bias)
+    private static void Tile4x2<T>(byte* block, int chunks, float* x, int xStride, float* y, int yStride, int o, int j0, int valid, float* bias,
+        byte* next, int every, int phase)
         where T : unmanaged, IWeightChunk
     {
         Vector256<float>* low = stackalloc Vector256<float>[8];
@@ -101,8 +106,14 @@ public static unsafe partial class MatMul
             Vector256<float> a20 = default, a21 = default, a30 = default, a31 = default;
             byte* w = block + j0 * 64;
             float* x0 = x + 8 * half, x1 = x0 + xStride, x2 = x0 + 2 * xStride, x3 = x0 + 3 * xStride;
+            int due = next == null || half == 1 ? int.MaxValue : phase;
             for (int c = 0; c < chunks; c++, w += ChunkStride, x0 += step, x1 += step, x2 += step, x3 += step)
             {
+                if (c == due)
+                {
+                    PrefetchLines(next + (long)c * ChunkStride + j0 * 64, 2);
+                    due += every;
+                }
                 T.WidenHalf(w, half, out var l0, out var h0);
                 T.WidenHalf(w + 64, half, out var l1, out var h1);
                 Pair<T>(x0, l0, h0, l1, h1, ref a00, ref a01);
