@@ -128,7 +128,7 @@ public static unsafe partial class MatMul
 
     /// <summary>
     /// Finishes 4 accumulators of one x row (outputs o + j0 … o + j0 + 3). With AVX-512 the four reductions run side by
-    /// side in one register (<see cref="Reductions.Sum4"/>); otherwise each goes through <see cref="Finish(Vector512{float}, float*, int, int, int, float*)"/>.
+    /// side in one register (<see cref="Reductions.Sum4(Vector512{float}, Vector512{float}, Vector512{float}, Vector512{float})"/>); otherwise each goes through <see cref="Finish(Vector512{float}, float*, int, int, int, float*)"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void FinishRow(Vector512<float> a0, Vector512<float> a1, Vector512<float> a2, Vector512<float> a3,

@@ -28,6 +28,26 @@ internal static class Reductions
         return Avx512F.PermuteVar16x32(Pairs(p, p), Vector512.Create(0, 4, 8, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)).GetLower().GetLower();
     }
 
+    /// <summary>
+    /// [Sum(a0), Sum(a1), Sum(a2), Sum(a3)] for accumulators held as two Vector256 halves (AVX only), each bitwise
+    /// <see cref="Vectors.Sum(Vector256{float}, Vector256{float})"/>: the halves added, then two accumulators' quarters
+    /// side by side in one register, then the pairs.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Sum4(Vector256<float> lo0, Vector256<float> hi0, Vector256<float> lo1, Vector256<float> hi1,
+        Vector256<float> lo2, Vector256<float> hi2, Vector256<float> lo3, Vector256<float> hi3)
+    {
+        Vector256<float> h0 = lo0 + hi0, h1 = lo1 + hi1, h2 = lo2 + hi2, h3 = lo3 + hi3;
+        // [quarter of a0 | quarter of a1] and [a2 | a3]: lanes 0–3 + lanes 4–7 of each half.
+        var q01 = Avx.Permute2x128(h0, h1, 0x20) + Avx.Permute2x128(h0, h1, 0x31);
+        var q23 = Avx.Permute2x128(h2, h3, 0x20) + Avx.Permute2x128(h2, h3, 0x31);
+        // Per 128-bit lane [e0 + e1, e2 + e3] of one quarter, then of the other: low lane a0, a2; high lane a1, a3.
+        var p = Avx.Shuffle(q01, q23, 0b10_00_10_00) + Avx.Shuffle(q01, q23, 0b11_01_11_01);
+        var s = Avx.Shuffle(p, p, 0b10_00_10_00) + Avx.Shuffle(p, p, 0b11_01_11_01);
+        // s = [S0, S2, S0, S2 | S1, S3, S1, S3].
+        return Sse.UnpackLow(s.GetLower(), s.GetUpper());
+    }
+
     /// <summary>Lane j of the result is Sum(a_j).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Sum16(Vector512<float> a0, Vector512<float> a1, Vector512<float> a2, Vector512<float> a3,
