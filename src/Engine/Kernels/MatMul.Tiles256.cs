@@ -79,14 +79,8 @@ public static unsafe partial class MatMul
                 low[0] = a0; low[1] = a1; low[2] = a2; low[3] = a3; low[4] = a4; low[5] = a5; low[6] = a6; low[7] = a7;
                 continue;
             }
-            Finish(low[0], a0, y, o, 0, valid, bias);
-            Finish(low[1], a1, y, o, 1, valid, bias);
-            Finish(low[2], a2, y, o, 2, valid, bias);
-            Finish(low[3], a3, y, o, 3, valid, bias);
-            Finish(low[4], a4, y, o, 4, valid, bias);
-            Finish(low[5], a5, y, o, 5, valid, bias);
-            Finish(low[6], a6, y, o, 6, valid, bias);
-            Finish(low[7], a7, y, o, 7, valid, bias);
+            FinishQuad(low[0], a0, low[1], a1, low[2], a2, low[3], a3, y, o, 0, valid, bias);
+            FinishQuad(low[4], a4, low[5], a5, low[6], a6, low[7], a7, y, o, 4, valid, bias);
         }
     }
 
@@ -160,6 +154,26 @@ public static unsafe partial class MatMul
         acc = Vector256.FusedMultiplyAdd(low, x0, acc);
         if (T.Vectors == 2)
             acc = Vector256.FusedMultiplyAdd(high, x1, acc);
+    }
+
+    /// <summary>Finishes outputs j0 … j0 + 3 of one y row, the four reductions sharing their additions where AVX is.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void FinishQuad(Vector256<float> lo0, Vector256<float> hi0, Vector256<float> lo1, Vector256<float> hi1,
+        Vector256<float> lo2, Vector256<float> hi2, Vector256<float> lo3, Vector256<float> hi3,
+        float* y, int o, int j0, int valid, float* bias)
+    {
+        if (System.Runtime.Intrinsics.X86.Avx.IsSupported && j0 + 4 <= valid)
+        {
+            var sums = Reductions.Sum4(lo0, hi0, lo1, hi1, lo2, hi2, lo3, hi3);
+            if (bias != null)
+                sums += Vector128.Load(bias + o + j0);
+            sums.Store(y + o + j0);
+            return;
+        }
+        Finish(lo0, hi0, y, o, j0, valid, bias);
+        Finish(lo1, hi1, y, o, j0 + 1, valid, bias);
+        Finish(lo2, hi2, y, o, j0 + 2, valid, bias);
+        Finish(lo3, hi3, y, o, j0 + 3, valid, bias);
     }
 
     /// <summary>
