@@ -75,6 +75,7 @@ public sealed class BenchCommandTests
         using var doc = JsonDocument.Parse(result.Stdout);
         doc.RootElement.GetProperty("page_size").GetInt32().Should().Be(8);
         doc.RootElement.GetProperty("kv_dtype").GetString().Should().Be("bf16");
+        doc.RootElement.GetProperty("kernels").GetString().Should().Be(System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? "vector512" : "vector256");
     }
 
     [Fact]

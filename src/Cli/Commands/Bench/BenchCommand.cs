@@ -45,7 +45,7 @@ internal static class BenchCommand
                     ["lm_head_ms"] = m.LmHeadMilliseconds, ["step_ms"] = m.StepMilliseconds,
                 };
             }).ToList();
-            Print(new Dictionary<string, object> { ["threads"] = t, ["results"] = results }, p.GetValue(json));
+            Print(new Dictionary<string, object> { ["threads"] = t, ["kernels"] = KernelFamily, ["results"] = results }, p.GetValue(json));
             return 0;
         });
         return cmd;
@@ -273,9 +273,13 @@ internal static class BenchCommand
         result["threads"] = p.GetValue(c.Threads) > 0 ? p.GetValue(c.Threads) : Environment.ProcessorCount;
         result["kv_dtype"] = engine.Options.KvDType == Engine.Kv.KvDType.F32 ? "f32" : "bf16";
         result["page_size"] = engine.Pool.PageSize;
+        result["kernels"] = KernelFamily;
         Print(result, p.GetValue(c.Json));
         return 0;
     }
+
+    /// <summary>Which matrix kernels ran: the Vector512 tiles (AVX-512) or the Vector256 ones (a figure depends on it).</summary>
+    private static string KernelFamily => System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? "vector512" : "vector256";
 
     private static void Print(Dictionary<string, object> result, bool json)
     {
