@@ -19,7 +19,7 @@ namespace Reasoning.Engine.Kernels;
 /// heads of a grouped-query group from each value load, with 4–8 independent accumulators so the FMA latency
 /// (4 cycles) is hidden; a single chain of one accumulator per 16 lanes ran at a quarter of the FMA rate.
 /// </remarks>
-internal static class AttentionBlocks
+internal static partial class AttentionBlocks
 {
     /// <summary>scores[i] = Dot(q, keys[i]) · scale for the <paramref name="n"/> keys stored one after another (row-major).</summary>
     public static void Scores(ReadOnlySpan<float> q, ReadOnlySpan<float> keys, int n, float scale, Span<float> scores)
@@ -44,6 +44,9 @@ internal static class AttentionBlocks
         if (Avx512F.IsSupported && Vector512.IsHardwareAccelerated)
             for (; i + 16 <= n; i += 16)
                 Scores16Chunked(q, keys[(i * 16)..], planeSlots, scale, scores.Slice(i, 16));
+        else if (Avx.IsSupported)
+            for (; i + 4 <= n; i += 4)
+                Scores4Chunked256(q, keys[(i * 16)..], planeSlots, scale, scores.Slice(i, 4));
         for (; i < n; i++)
             scores[i] = DotChunked(q, keys, i, planeSlots) * scale;
     }
@@ -122,7 +125,16 @@ internal static class AttentionBlocks
         ref float o = ref MemoryMarshal.GetReference(outputs);
         ref float w = ref MemoryMarshal.GetReference(weights);
         int d = 0;
-        if (Vector512.IsHardwareAccelerated)
+        if (!Vector512.IsHardwareAccelerated)
+            for (; d + 32 <= headDim; d += 32)
+            {
+                int j = 0;
+                for (; j + 2 <= count; j += 2)
+                    Accumulate2x32(ref Unsafe.Add(ref w, j * weightStride), weightStride, ref Unsafe.Add(ref v, d), headDim, n, ref Unsafe.Add(ref o, j * headDim + d), headDim);
+                for (; j < count; j++)
+                    Accumulate1x32(ref Unsafe.Add(ref w, j * weightStride), ref Unsafe.Add(ref v, d), headDim, n, ref Unsafe.Add(ref o, j * headDim + d));
+            }
+        else
             for (; d + 64 <= headDim; d += 64)
             {
                 int j = 0;
