@@ -125,24 +125,31 @@ internal static partial class AttentionBlocks
         ref float o = ref MemoryMarshal.GetReference(outputs);
         ref float w = ref MemoryMarshal.GetReference(weights);
         int d = 0;
-        if (!Vector512.IsHardwareAccelerated)
-            for (; d + 32 <= headDim; d += 32)
+        // 64 lanes a pass with AVX-512, 32 without (AttentionBlocks256.cs): 8 accumulators either way.
+        bool wide = Vector512.IsHardwareAccelerated;
+        int lanes = wide ? 64 : 32;
+        for (; d + lanes <= headDim; d += lanes)
+        {
+            int j = 0;
+            for (; j + 2 <= count; j += 2)
             {
-                int j = 0;
-                for (; j + 2 <= count; j += 2)
-                    Accumulate2x32(ref Unsafe.Add(ref w, j * weightStride), weightStride, ref Unsafe.Add(ref v, d), headDim, n, ref Unsafe.Add(ref o, j * headDim + d), headDim);
-                for (; j < count; j++)
-                    Accumulate1x32(ref Unsafe.Add(ref w, j * weightStride), ref Unsafe.Add(ref v, d), headDim, n, ref Unsafe.Add(ref o, j * headDim + d));
+                ref float wj = ref Unsafe.Add(ref w, j * weightStride);
+                ref float oj = ref Unsafe.Add(ref o, j * headDim + d);
+                if (wide)
+                    Accumulate2x64(ref wj, weightStride, ref Unsafe.Add(ref v, d), headDim, n, ref oj, headDim);
+                else
+                    Accumulate2x32(ref wj, weightStride, ref Unsafe.Add(ref v, d), headDim, n, ref oj, headDim);
             }
-        else
-            for (; d + 64 <= headDim; d += 64)
+            for (; j < count; j++)
             {
-                int j = 0;
-                for (; j + 2 <= count; j += 2)
-                    Accumulate2x64(ref Unsafe.Add(ref w, j * weightStride), weightStride, ref Unsafe.Add(ref v, d), headDim, n, ref Unsafe.Add(ref o, j * headDim + d), headDim);
-                for (; j < count; j++)
-                    Accumulate1x64(ref Unsafe.Add(ref w, j * weightStride), ref Unsafe.Add(ref v, d), headDim, n, ref Unsafe.Add(ref o, j * headDim + d));
+                ref float wj = ref Unsafe.Add(ref w, j * weightStride);
+                ref float oj = ref Unsafe.Add(ref o, j * headDim + d);
+                if (wide)
+                    Accumulate1x64(ref wj, ref Unsafe.Add(ref v, d), headDim, n, ref oj);
+                else
+                    Accumulate1x32(ref wj, ref Unsafe.Add(ref v, d), headDim, n, ref oj);
             }
+        }
         for (int j = 0; j < count; j++)
             AccumulateRest(ref Unsafe.Add(ref w, j * weightStride), ref v, headDim, n, d, ref Unsafe.Add(ref o, j * headDim));
     }
