@@ -99,43 +99,45 @@ public static unsafe partial class MatMul
         var upper = Vector256.Create(0xFFFF_0000u);
         int step = 16 * T.Vectors;
         for (int j0 = 0; j0 < valid; j0 += 2)
-        for (int half = 0; half < 2; half++)
         {
-            Vector256<float> a00 = default, a01 = default, a10 = default, a11 = default;
-            Vector256<float> a20 = default, a21 = default, a30 = default, a31 = default;
-            byte* w = block + j0 * 64;
-            float* x0 = x + 8 * half, x1 = x0 + xStride, x2 = x0 + 2 * xStride, x3 = x0 + 3 * xStride;
-            int due = next == null || half == 1 ? int.MaxValue : phase;
-            for (int c = 0; c < chunks; c++, w += ChunkStride, x0 += step, x1 += step, x2 += step, x3 += step)
+            for (int half = 0; half < 2; half++)
             {
-                if (c == due)
+                Vector256<float> a00 = default, a01 = default, a10 = default, a11 = default;
+                Vector256<float> a20 = default, a21 = default, a30 = default, a31 = default;
+                byte* w = block + j0 * 64;
+                float* x0 = x + 8 * half, x1 = x0 + xStride, x2 = x0 + 2 * xStride, x3 = x0 + 3 * xStride;
+                int due = next == null || half == 1 ? int.MaxValue : phase;
+                for (int c = 0; c < chunks; c++, w += ChunkStride, x0 += step, x1 += step, x2 += step, x3 += step)
                 {
-                    PrefetchLines(next + (long)c * ChunkStride + j0 * 64, 2);
-                    due += every;
+                    if (c == due)
+                    {
+                        PrefetchLines(next + (long)c * ChunkStride + j0 * 64, 2);
+                        due += every;
+                    }
+                    T.WidenHalf(w, half, upper, out var l0, out var h0);
+                    T.WidenHalf(w + 64, half, upper, out var l1, out var h1);
+                    // Every row's low-half FMAs before any high-half one: an accumulator's two FMAs of a chunk are then
+                    // 8 instructions apart instead of back to back (36 against 32 GFLOP/s on a Zen 1 core in L1).
+                    Pair(x0, l0, l1, ref a00, ref a01);
+                    Pair(x1, l0, l1, ref a10, ref a11);
+                    Pair(x2, l0, l1, ref a20, ref a21);
+                    Pair(x3, l0, l1, ref a30, ref a31);
+                    if (T.Vectors == 2)
+                    {
+                        Pair(x0 + 16, h0, h1, ref a00, ref a01);
+                        Pair(x1 + 16, h0, h1, ref a10, ref a11);
+                        Pair(x2 + 16, h0, h1, ref a20, ref a21);
+                        Pair(x3 + 16, h0, h1, ref a30, ref a31);
+                    }
                 }
-                T.WidenHalf(w, half, upper, out var l0, out var h0);
-                T.WidenHalf(w + 64, half, upper, out var l1, out var h1);
-                // Every row's low-half FMAs before any high-half one: an accumulator's two FMAs of a chunk are then
-                // 8 instructions apart instead of back to back (36 against 32 GFLOP/s on a Zen 1 core in L1).
-                Pair(x0, l0, l1, ref a00, ref a01);
-                Pair(x1, l0, l1, ref a10, ref a11);
-                Pair(x2, l0, l1, ref a20, ref a21);
-                Pair(x3, l0, l1, ref a30, ref a31);
-                if (T.Vectors == 2)
+                if (half == 0)
                 {
-                    Pair(x0 + 16, h0, h1, ref a00, ref a01);
-                    Pair(x1 + 16, h0, h1, ref a10, ref a11);
-                    Pair(x2 + 16, h0, h1, ref a20, ref a21);
-                    Pair(x3 + 16, h0, h1, ref a30, ref a31);
+                    low[0] = a00; low[1] = a01; low[2] = a10; low[3] = a11; low[4] = a20; low[5] = a21; low[6] = a30; low[7] = a31;
+                    continue;
                 }
+                FinishPairs(low[0], a00, low[1], a01, low[2], a10, low[3], a11, y, yStride, o, j0, valid, bias);
+                FinishPairs(low[4], a20, low[5], a21, low[6], a30, low[7], a31, y + 2 * yStride, yStride, o, j0, valid, bias);
             }
-            if (half == 0)
-            {
-                low[0] = a00; low[1] = a01; low[2] = a10; low[3] = a11; low[4] = a20; low[5] = a21; low[6] = a30; low[7] = a31;
-                continue;
-            }
-            FinishPairs(low[0], a00, low[1], a01, low[2], a10, low[3], a11, y, yStride, o, j0, valid, bias);
-            FinishPairs(low[4], a20, low[5], a21, low[6], a30, low[7], a31, y + 2 * yStride, yStride, o, j0, valid, bias);
         }
     }
 
@@ -193,8 +195,8 @@ public static unsafe partial class MatMul
             var sums = Reductions.Sum4(lo0, hi0, lo1, hi1, lo2, hi2, lo3, hi3);
             if (bias != null)
                 sums += Vector128.Create(bias[o + j0], bias[o + j0 + 1], bias[o + j0], bias[o + j0 + 1]);
-            *(double*)(y + o + j0) = sums.AsDouble().ToScalar();
-            *(double*)(y + yStride + o + j0) = sums.AsDouble().GetElement(1);
+            sums.GetLower().Store(y + o + j0);
+            sums.GetUpper().Store(y + yStride + o + j0);
             return;
         }
         Finish(lo0, hi0, y, o, j0, valid, bias);
