@@ -1,3 +1,7 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
 namespace Reasoning.Engine.Sampling;
 
 /// <summary>A token drawn by the sampler, with its log-probability under the model and the most likely alternatives.</summary>
@@ -20,10 +24,11 @@ public static class Sampler
     {
         // The weights at temperature 1 give the log-normalizer; a draw at temperature 1 reuses them (same t, same max)
         // instead of computing them again.
-        double maxLogit = logits[ArgMax(logits)];
+        int best = ArgMax(logits);
+        double maxLogit = logits[best];
         double total = TemperedWeights.Fill(logits, 1.0, maxLogit, TemperedWeights.Scratch(logits.Length));
         double logZ = maxLogit + Math.Log(total);
-        int id = options.Temperature == 0 ? ArgMax(logits) : Draw(logits, options, random, options.Temperature == 1 ? total : null);
+        int id = options.Temperature == 0 ? best : Draw(logits, options, random, options.Temperature == 1 ? total : null, best);
         IReadOnlyList<TokenLogprob> top = options.TopLogprobs > 0 ? TopLogprobs(logits, options.TopLogprobs, logZ) : [];
         return new SampledToken(id, (float)(logits[id] - logZ), top);
     }
@@ -35,21 +40,89 @@ public static class Sampler
         return max + Math.Log(TemperedWeights.Fill(logits, 1.0, max, TemperedWeights.Scratch(logits.Length)));
     }
 
-    /// <summary>The index of the largest value; the lowest index wins a tie.</summary>
+    /// <summary>
+    /// The index of the largest value; the lowest index wins a tie (−0 and +0 tie). NaN values are passed over, except
+    /// that a NaN first value is never replaced (the result is 0), as the plain loop <c>if (v[i] &gt; v[best]) best =
+    /// i</c> decides. Vectorized: one pass keeps a running maximum per lane, a second finds its first index (the plain
+    /// loop over a 151,936-token vocabulary took ~0.15 ms, three times a sampled token).
+    /// </summary>
     public static int ArgMax(ReadOnlySpan<float> values)
     {
-        int best = 0;
-        for (int i = 1; i < values.Length; i++)
+        if (values.Length == 0)
+            throw new ArgumentException("no values to take the maximum of.", nameof(values));
+        if (float.IsNaN(values[0]))
+            return 0;
+        if (Vector512.IsHardwareAccelerated && values.Length >= 2 * Vector512<float>.Count)
+            return ArgMax512(values);
+        if (Vector256.IsHardwareAccelerated && values.Length >= 2 * Vector256<float>.Count)
+            return ArgMax256(values);
+        return ArgMaxFrom(values, 0, 0);
+    }
+
+    // The plain loop from index `from` with `best` the best so far.
+    private static int ArgMaxFrom(ReadOnlySpan<float> values, int from, int best)
+    {
+        for (int i = from; i < values.Length; i++)
             if (values[i] > values[best])
                 best = i;
         return best;
     }
 
+    private static int ArgMax512(ReadOnlySpan<float> values)
+    {
+        ref float v = ref MemoryMarshal.GetReference(values);
+        int n = values.Length, w = Vector512<float>.Count, i = 0;
+        var max = Vector512.Create(values[0]);
+        for (; i + w <= n; i += w)
+        {
+            var x = Vector512.LoadUnsafe(ref v, (nuint)i);
+            max = Vector512.ConditionalSelect(Vector512.GreaterThan(x, max), x, max);   // a NaN never enters
+        }
+        float best = max.GetElement(0);
+        for (int lane = 1; lane < w; lane++)
+            if (max.GetElement(lane) > best)
+                best = max.GetElement(lane);
+        var target = Vector512.Create(best);
+        for (int j = 0; j + w <= i; j += w)
+        {
+            var found = Vector512.Equals(Vector512.LoadUnsafe(ref v, (nuint)j), target).ExtractMostSignificantBits();
+            if (found != 0)
+                return ArgMaxFrom(values, i, j + BitOperations.TrailingZeroCount(found));
+        }
+        return ArgMaxFrom(values, i, 0);   // not reached: the maximum came from a loaded value
+    }
+
+    // ArgMax512 at 8 lanes (ISimdVector, which would let one generic body serve both, is not public in .NET 10).
+    private static int ArgMax256(ReadOnlySpan<float> values)
+    {
+        ref float v = ref MemoryMarshal.GetReference(values);
+        int n = values.Length, w = Vector256<float>.Count, i = 0;
+        var max = Vector256.Create(values[0]);
+        for (; i + w <= n; i += w)
+        {
+            var x = Vector256.LoadUnsafe(ref v, (nuint)i);
+            max = Vector256.ConditionalSelect(Vector256.GreaterThan(x, max), x, max);
+        }
+        float best = max.GetElement(0);
+        for (int lane = 1; lane < w; lane++)
+            if (max.GetElement(lane) > best)
+                best = max.GetElement(lane);
+        var target = Vector256.Create(best);
+        for (int j = 0; j + w <= i; j += w)
+        {
+            var found = Vector256.Equals(Vector256.LoadUnsafe(ref v, (nuint)j), target).ExtractMostSignificantBits();
+            if (found != 0)
+                return ArgMaxFrom(values, i, j + BitOperations.TrailingZeroCount(found));
+        }
+        return ArgMaxFrom(values, i, 0);
+    }
+
     // filledTotal: the scratch weights already hold this temperature's weights, summing to it (see Sample).
-    private static int Draw(ReadOnlySpan<float> logits, SamplingOptions o, RandomStream random, double? filledTotal, bool sortAll = false)
+    // best: the index of the largest logit.
+    private static int Draw(ReadOnlySpan<float> logits, SamplingOptions o, RandomStream random, double? filledTotal, int best, bool sortAll = false)
     {
         double t = o.Temperature;
-        float maxLogit = logits[ArgMax(logits)];
+        float maxLogit = logits[best];
         double max = maxLogit / t;
         if (o.TopK == 0 && o.MinP == 0 && o.TopP >= 1)
             return DrawInIndexOrder(logits, t, max, random, filledTotal);
@@ -81,7 +154,7 @@ public static class Sampler
         if (o.MinP > 0)
         {
             if (!complete && Math.Log(o.MinP) < CutoffLog)
-                return DrawAll(logits, o, random, filledTotal);   // the floor reaches below the tokens kept: sort them all
+                return DrawAll(logits, o, random, filledTotal, best);   // the floor reaches below the tokens kept: sort them all
             double floor = o.MinP * probs[0];
             int kept = 1;
             while (kept < count && probs[kept] >= floor)
@@ -100,11 +173,11 @@ public static class Sampler
                     break;
             }
             if (cumulative < o.TopP && !complete)
-                return DrawAll(logits, o, random, filledTotal);   // the nucleus is larger than the tokens kept
+                return DrawAll(logits, o, random, filledTotal, best);   // the nucleus is larger than the tokens kept
             count = kept;
         }
         else if (!complete)
-            return DrawAll(logits, o, random, filledTotal);
+            return DrawAll(logits, o, random, filledTotal, best);
 
         double total = 0;
         for (int i = 0; i < count; i++)
@@ -145,8 +218,8 @@ public static class Sampler
     }
 
     // The filters over every token, fully sorted: reached only when the kept candidates cannot decide.
-    private static int DrawAll(ReadOnlySpan<float> logits, SamplingOptions o, RandomStream random, double? filledTotal) =>
-        Draw(logits, o, random, filledTotal, sortAll: true);
+    private static int DrawAll(ReadOnlySpan<float> logits, SamplingOptions o, RandomStream random, double? filledTotal, int best) =>
+        Draw(logits, o, random, filledTotal, best, sortAll: true);
 
     /// <summary>
     /// A sort key ordering logits descending, then ids ascending: the float's bits made monotonic, inverted, in the
