@@ -6,7 +6,8 @@ namespace Reasoning.Engine.Tests.Sampling;
 
 /// <summary>
 /// The vectorized <see cref="Sampler.ArgMax"/> against the plain loop it replaces (written here): the first index of
-/// the largest value, NaN passed over unless it comes first, on awkward lengths, many ties, signed zeros and infinities.
+/// the largest value, NaN passed over unless it comes first, on awkward lengths, many ties, signed zeros and infinities,
+/// in each of its 512-bit, 256-bit and plain forms.
 /// </summary>
 public sealed class ArgMaxTests
 {
@@ -44,7 +45,10 @@ public sealed class ArgMaxTests
                 values[random.Next(length)] = float.NaN;
             if (trial % 23 == 0)
                 values[0] = float.NaN;
-            Sampler.ArgMax(values).Should().Be(Reference(values), $"length {length}, trial {trial}");
+            int expected = Reference(values);
+            Sampler.ArgMax(values).Should().Be(expected, $"length {length}, trial {trial}");
+            foreach (int bits in new[] { 512, 256, 0 })   // every form, whatever this machine runs by default
+                Sampler.ArgMax(values, bits).Should().Be(expected, $"length {length}, trial {trial}, {bits}-bit form");
         }
     }
 
@@ -54,9 +58,11 @@ public sealed class ArgMaxTests
         var values = Enumerable.Range(0, 70).Select(i => (float)-i).ToArray();
         values[69] = 5;
         values[3] = 5;
-        Sampler.ArgMax(values).Should().Be(3);
+        foreach (int bits in new[] { 512, 256 })
+            Sampler.ArgMax(values, bits).Should().Be(3);
         values[3] = 4;
-        Sampler.ArgMax(values).Should().Be(69);
+        foreach (int bits in new[] { 512, 256 })
+            Sampler.ArgMax(values, bits).Should().Be(69);
     }
 
     [Fact]
