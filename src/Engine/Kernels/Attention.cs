@@ -8,7 +8,7 @@ namespace Reasoning.Engine.Kernels;
 /// q·k depends only on the difference of the two rotations. Keys are visited span by span in view order, so the
 /// reduction order depends only on the view, never on the batch.
 /// </summary>
-public static class Attention
+public static unsafe class Attention
 {
     /// <summary>Per-thread scratch: rotated queries and scores.</summary>
     public sealed class Scratch(int headDim, int capacity)
@@ -55,7 +55,16 @@ public static class Attention
     /// alone, bit for bit; the group reads each key and value once instead of once per head.
     /// </summary>
     public static void ComputeGroup(ReadOnlySpan<float> queries, int count, int position, IReadOnlyList<KvSpan> spans,
-        ReadOnlySpan<int> visible, PagePool pool, int layer, int kvHead, Rope rope, Scratch scratch, Span<float> outputs)
+        ReadOnlySpan<int> visible, PagePool pool, int layer, int kvHead, Rope rope, Scratch scratch, Span<float> outputs) =>
+        ComputeGroup(queries, count, position, spans, visible, pool, layer, kvHead, rope, scratch, outputs, AttentionBlocks.FusedBF16);
+
+    /// <summary>
+    /// <see cref="ComputeGroup(ReadOnlySpan{float}, int, int, IReadOnlyList{KvSpan}, ReadOnlySpan{int}, PagePool, int, int, Rope, Scratch, Span{float})"/>
+    /// with the bf16 path chosen: a paired bf16 pool read in place (<paramref name="fusedBF16"/>) or widened a block at a
+    /// time. Both give bitwise the same outputs; tests run both on any machine.
+    /// </summary>
+    internal static void ComputeGroup(ReadOnlySpan<float> queries, int count, int position, IReadOnlyList<KvSpan> spans,
+        ReadOnlySpan<int> visible, PagePool pool, int layer, int kvHead, Rope rope, Scratch scratch, Span<float> outputs, bool fusedBF16)
     {
         int headDim = pool.HeadDim;
         if (queries.Length != count * headDim || outputs.Length != count * headDim)
@@ -68,6 +77,8 @@ public static class Attention
         var rotated = scratch.RotatedFor(count * headDim);
         int pageSize = pool.PageSize;
         bool chunked = pool.KeysChunkMajor;
+        // A paired bf16 pool is read in place by the fused kernels (bitwise the f32 kernels on the widened block).
+        bool fused = pool.PairedBF16 && fusedBF16;
 
         int at = 0;
         int rotatedDelta = int.MinValue;
@@ -87,6 +98,14 @@ public static class Attention
             for (int first = 0; first < visibleHere; first += pageSize)
             {
                 int n = Math.Min(pageSize, visibleHere - first);
+                if (fused)
+                {
+                    ushort* bits = pool.BF16Head(span.Pages[first / pageSize], layer, false, kvHead);
+                    for (int j = 0; j < count; j++)
+                        AttentionBlocks.ScoresPairedBF16(rotated.Slice(j * headDim, headDim), bits, n, pageSize, scale, scores.Slice(j * total + at, n));
+                    at += n;
+                    continue;
+                }
                 var keys = PageBlock(pool, span.Pages[first / pageSize], layer, false, kvHead, n, scratch);
                 for (int j = 0; j < count; j++)
                 {
@@ -112,6 +131,12 @@ public static class Attention
             for (int first = 0; first < visible[s]; first += pageSize)
             {
                 int n = Math.Min(pageSize, visible[s] - first);
+                if (fused)
+                {
+                    AttentionBlocks.AccumulateGroupPairedBF16(scores[at..], total, count, pool.BF16Head(span.Pages[first / pageSize], layer, true, kvHead), n, outputs);
+                    at += n;
+                    continue;
+                }
                 var values = PageBlock(pool, span.Pages[first / pageSize], layer, true, kvHead, n, scratch);
                 AttentionBlocks.AccumulateGroup(scores[at..], total, count, values, n, outputs);
                 at += n;

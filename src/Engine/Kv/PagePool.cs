@@ -19,7 +19,11 @@ public enum KvDType
 /// A value block is row-major, [slot][headDim]. A key block is chunk-major when the head width is a multiple of 16
 /// (<see cref="KeysChunkMajor"/>): [chunk][slot][16], lanes 16c..16c+15 of every slot one after another, so attention
 /// scoring 16 keys at a time reads the block in address order (row-major, it jumped back a row every 16 lanes, which
-/// the hardware prefetcher follows poorly once the cache is outgrown). Not thread-safe: the engine loop owns it.
+/// the hardware prefetcher follows poorly once the cache is outgrown). In a bf16 pool whose head width is a multiple of
+/// 32 (<see cref="PairedBF16"/>) every 32 lanes of a head vector are stored as one 64-byte unit with lanes j and 16 + j
+/// sharing a 32-bit word (j in the low half), so a kernel widens the unit to two f32 vectors with one shift and one
+/// mask; keys are then [pair][slot][32], lanes 32p..32p+31 of every slot one after another. Not thread-safe: the
+/// engine loop owns it.
 /// </summary>
 public sealed unsafe class PagePool : IDisposable
 {
@@ -45,6 +49,11 @@ public sealed unsafe class PagePool : IDisposable
     public KvDType ElementType { get; }
     /// <summary>Whether key blocks are chunk-major ([chunk][slot][16]); otherwise they are row-major like values.</summary>
     public bool KeysChunkMajor => HeadDim % 16 == 0;
+    /// <summary>
+    /// Whether this bf16 pool stores each 32 lanes as one interleaved unit (see the class remarks), the layout the fused
+    /// bf16 attention kernels read. False for f32 pools and for heads whose width is not a multiple of 32.
+    /// </summary>
+    public bool PairedBF16 => ElementType == KvDType.BF16 && HeadDim % 32 == 0;
     /// <summary>Bytes of KV memory per token.</summary>
     public long BytesPerToken => (long)Layers * 2 * KvHeads * HeadDim * ElementSize;
     private int ElementSize => ElementType == KvDType.F32 ? 4 : 2;
@@ -119,6 +128,14 @@ public sealed unsafe class PagePool : IDisposable
         return new((float*)HeadPointer(page, layer, value, kvHead), _headFloats);
     }
 
+    /// <summary>
+    /// The stored bf16 bits of one head of one layer in a page (see <see cref="PairedBF16"/> for the layout); for the
+    /// attention kernels, which read it without widening it first. Only for bf16 pools.
+    /// </summary>
+    internal ushort* BF16Head(int page, int layer, bool value, int kvHead) =>
+        ElementType == KvDType.BF16 ? (ushort*)HeadPointer(page, layer, value, kvHead)
+            : throw new InvalidOperationException("BF16Head() points into bf16 pages; this pool stores f32 — use Head.");
+
     private byte* HeadPointer(int page, int layer, bool value, int kvHead) =>
         _memory + (page * _pageFloats + ((long)(layer * 2 + (value ? 1 : 0)) * KvHeads + kvHead) * _headFloats) * ElementSize;
 
@@ -128,11 +145,38 @@ public sealed unsafe class PagePool : IDisposable
         if (vector.Length < HeadDim)
             throw new ArgumentException($"a head vector has {HeadDim} floats; got {vector.Length}.", nameof(vector));
         byte* head = HeadPointer(page, layer, value, kvHead);
+        if (PairedBF16)
+        {
+            // Values: the slot's units one after another; keys: unit p of every slot in plane p.
+            for (int p = 0; p < HeadDim / 32; p++)
+                StorePaired(vector.Slice(p * 32, 32), (ushort*)head + (value ? (long)slot * HeadDim + p * 32 : ((long)p * PageSize + slot) * 32));
+            return;
+        }
         if (value || !KeysChunkMajor)
             Store(vector[..HeadDim], head + (long)slot * HeadDim * ElementSize);
         else
             for (int c = 0; c < HeadDim / 16; c++)
                 Store(vector.Slice(c * 16, 16), head + ((long)c * PageSize + slot) * 16 * ElementSize);
+    }
+
+    /// <summary>Rounds 32 lanes to bf16 as one interleaved unit: lane j at 2j, lane 16 + j at 2j + 1.</summary>
+    private static void StorePaired(ReadOnlySpan<float> lanes, ushort* unit)
+    {
+        for (int j = 0; j < 16; j++)
+        {
+            unit[2 * j] = Kernels.Convert.SingleToBF16(lanes[j]);
+            unit[2 * j + 1] = Kernels.Convert.SingleToBF16(lanes[16 + j]);
+        }
+    }
+
+    /// <summary>Widens one interleaved unit back to its 32 lanes in order (exact).</summary>
+    private static void LoadPaired(ushort* unit, Span<float> lanes)
+    {
+        for (int j = 0; j < 16; j++)
+        {
+            lanes[j] = Kernels.Convert.BF16ToSingle(unit[2 * j]);
+            lanes[16 + j] = Kernels.Convert.BF16ToSingle(unit[2 * j + 1]);
+        }
     }
 
     private void Store(ReadOnlySpan<float> source, byte* at)
@@ -159,6 +203,24 @@ public sealed unsafe class PagePool : IDisposable
     public void Read(int page, int layer, bool value, int kvHead, int slots, Span<float> destination)
     {
         byte* head = HeadPointer(page, layer, value, kvHead);
+        if (PairedBF16)
+        {
+            // Into the f32 layout: values [slot][HeadDim], keys [chunk][slot][16] (unit p holds chunks 2p and 2p + 1).
+            Span<float> lanes = stackalloc float[32];
+            for (int slot = 0; slot < slots; slot++)
+                for (int p = 0; p < HeadDim / 32; p++)
+                {
+                    if (value)
+                    {
+                        LoadPaired((ushort*)head + (long)slot * HeadDim + p * 32, destination.Slice(slot * HeadDim + p * 32, 32));
+                        continue;
+                    }
+                    LoadPaired((ushort*)head + ((long)p * PageSize + slot) * 32, lanes);
+                    lanes[..16].CopyTo(destination.Slice((2 * p * PageSize + slot) * 16, 16));
+                    lanes[16..].CopyTo(destination.Slice(((2 * p + 1) * PageSize + slot) * 16, 16));
+                }
+            return;
+        }
         if (value || !KeysChunkMajor)
             Load(head, destination[..(slots * HeadDim)]);
         else
@@ -177,6 +239,9 @@ public sealed unsafe class PagePool : IDisposable
                     byte* source = HeadPointer(from, l, kv == 1, h), target = HeadPointer(to, l, kv == 1, h);
                     if (kv == 1 || !KeysChunkMajor)
                         new ReadOnlySpan<byte>(source, bytes).CopyTo(new Span<byte>(target, bytes));
+                    else if (PairedBF16)
+                        for (int p = 0; p < HeadDim / 32; p++)
+                            new ReadOnlySpan<byte>(source + p * 2 * plane, 2 * chunkBytes).CopyTo(new Span<byte>(target + p * 2 * plane, 2 * chunkBytes));
                     else
                         for (int c = 0; c < HeadDim / 16; c++)
                             new ReadOnlySpan<byte>(source + c * plane, chunkBytes).CopyTo(new Span<byte>(target + c * plane, chunkBytes));

@@ -1,0 +1,186 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace Reasoning.Engine.Kernels;
+
+// The two inner loops of attention read straight from a paired bf16 page block (Kv.PagePool.PairedBF16): each 64-byte
+// unit holds 32 lanes, lane j in the low half of 32-bit word j and lane 16 + j in its high half, so one shift gives
+// lanes 0–15 as f32 and one mask lanes 16–31, exactly (bf16 → f32 is exact). Every score and output lane then gets
+// the same fused multiply-adds, in the same order, as the f32 kernels on the widened block, so the results are bitwise
+// theirs; tests check that. Reading the bits in place halves the bytes attention pulls from L3 or DRAM, against
+// widening the block into a scratch buffer first, which wrote and re-read twice the bytes it saved.
+internal static unsafe partial class AttentionBlocks
+{
+    /// <summary>
+    /// Whether attention uses the fused bf16 kernels here: they are written with Vector512, which is only fast where the
+    /// hardware has it (elsewhere they run, emulated and slowly, for tests).
+    /// </summary>
+    public static bool FusedBF16 => Vector512.IsHardwareAccelerated;
+
+    /// <summary>
+    /// <see cref="ScoresChunked"/> for the first <paramref name="n"/> keys of a paired bf16 key block ([pair][slot][32],
+    /// <paramref name="planeSlots"/> slots a plane): bitwise the same scores as the f32 kernel on the widened block.
+    /// </summary>
+    public static void ScoresPairedBF16(ReadOnlySpan<float> q, ushort* keys, int n, int planeSlots, float scale, Span<float> scores)
+    {
+        int headDim = q.Length, i = 0;
+        if (headDim % 32 != 0 || n > planeSlots || scores.Length < n)
+            throw new ArgumentException($"a paired bf16 block needs heads a multiple of 32 lanes (got {headDim}) and {n} ≤ {planeSlots} scores.");
+        for (; i + 16 <= n; i += 16)
+            Scores16PairedBF16(q, keys + i * 32, planeSlots, scale, scores.Slice(i, 16));
+        for (; i < n; i++)
+            scores[i] = DotPairedBF16(q, keys + i * 32, planeSlots) * scale;
+    }
+
+    /// <summary>Lanes 0–15 of a unit as f32: the low half of each word moved up.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Low(Vector512<uint> unit) => Vector512.ShiftLeft(unit, 16).AsSingle();
+
+    /// <summary>Lanes 16–31 of a unit as f32: the high half of each word kept.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> High(Vector512<uint> unit) => (unit & Vector512.Create(0xFFFF0000u)).AsSingle();
+
+    /// <summary>One key against q, accumulated and summed as <see cref="DotChunked"/> does (chunk 2p, then 2p + 1).</summary>
+    private static float DotPairedBF16(ReadOnlySpan<float> q, ushort* key, int planeSlots)
+    {
+        ref float pq = ref MemoryMarshal.GetReference(q);
+        var acc = Vector512<float>.Zero;
+        for (int p = 0; p < q.Length / 32; p++)
+        {
+            var unit = Vector512.Load((uint*)(key + (long)p * planeSlots * 32));
+            acc = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref pq, (nuint)(p * 32)), Low(unit), acc);
+            acc = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref pq, (nuint)(p * 32 + 16)), High(unit), acc);
+        }
+        return Vectors.Sum(acc);
+    }
+
+    /// <summary>16 consecutive keys of a paired block: for each pair plane, their 16 units lie in one 1 KiB run.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Scores16PairedBF16(ReadOnlySpan<float> q, ushort* keys, int planeSlots, float scale, Span<float> scores)
+    {
+        int headDim = q.Length;
+        ref float pq = ref MemoryMarshal.GetReference(q);
+        Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
+        Vector512<float> a8 = default, a9 = default, a10 = default, a11 = default, a12 = default, a13 = default, a14 = default, a15 = default;
+        uint* k = (uint*)keys;
+        long plane = (long)planeSlots * 16;   // words a plane
+        for (int d = 0; d < headDim; d += 32, k += plane)
+        {
+            var lo = Vector512.LoadUnsafe(ref pq, (nuint)d);
+            var hi = Vector512.LoadUnsafe(ref pq, (nuint)(d + 16));
+            Step(lo, hi, k, ref a0); Step(lo, hi, k + 16, ref a1); Step(lo, hi, k + 32, ref a2); Step(lo, hi, k + 48, ref a3);
+            Step(lo, hi, k + 64, ref a4); Step(lo, hi, k + 80, ref a5); Step(lo, hi, k + 96, ref a6); Step(lo, hi, k + 112, ref a7);
+            Step(lo, hi, k + 128, ref a8); Step(lo, hi, k + 144, ref a9); Step(lo, hi, k + 160, ref a10); Step(lo, hi, k + 176, ref a11);
+            Step(lo, hi, k + 192, ref a12); Step(lo, hi, k + 208, ref a13); Step(lo, hi, k + 224, ref a14); Step(lo, hi, k + 240, ref a15);
+        }
+        (Reductions.Sum16(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15) * Vector512.Create(scale))
+            .StoreUnsafe(ref MemoryMarshal.GetReference(scores));
+    }
+
+    /// <summary>One unit of one key into its accumulator: lanes 0–15, then 16–31, as the f32 kernel's two chunks.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Step(Vector512<float> qLow, Vector512<float> qHigh, uint* unit, ref Vector512<float> acc)
+    {
+        var bits = Vector512.Load(unit);
+        acc = Vector512.FusedMultiplyAdd(qLow, Low(bits), acc);
+        acc = Vector512.FusedMultiplyAdd(qHigh, High(bits), acc);
+    }
+
+    /// <summary>
+    /// <see cref="AccumulateGroup"/> over the first <paramref name="n"/> values of a paired bf16 value block ([slot][units]):
+    /// bitwise the same outputs as the f32 kernel on the widened block (each lane fused in key order).
+    /// </summary>
+    public static void AccumulateGroupPairedBF16(ReadOnlySpan<float> weights, int weightStride, int count, ushort* values, int n, Span<float> outputs)
+    {
+        int headDim = outputs.Length / count;
+        if (headDim % 32 != 0 || outputs.Length != count * headDim || weights.Length < (count - 1) * weightStride + n)
+            throw new ArgumentException($"{count} outputs of {headDim} (a multiple of 32) over {n} values need a weight row of {n} every {weightStride}.");
+        ref float o = ref MemoryMarshal.GetReference(outputs);
+        ref float w = ref MemoryMarshal.GetReference(weights);
+        uint* v = (uint*)values;
+        int wordsPerValue = headDim / 2;
+        for (int d = 0; d < headDim; d += 32)
+        {
+            // A 64-lane pass (two units) while two remain, else one unit; two queries share each value load.
+            bool two = d + 64 <= headDim;
+            int j = 0;
+            for (; j + 2 <= count; j += 2)
+                Accumulate2PairedBF16(ref Unsafe.Add(ref w, j * weightStride), weightStride, v + d / 2, wordsPerValue, n,
+                    ref Unsafe.Add(ref o, j * headDim + d), headDim, two);
+            for (; j < count; j++)
+                Accumulate1PairedBF16(ref Unsafe.Add(ref w, j * weightStride), v + d / 2, wordsPerValue, n, ref Unsafe.Add(ref o, j * headDim + d), two);
+            if (two)
+                d += 32;
+        }
+    }
+
+    /// <summary>Two queries over one or two units (32 or 64 lanes): up to eight accumulators sharing each value load.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Accumulate2PairedBF16(ref float w, int weightStride, uint* v, int wordsPerValue, int n, ref float o, int outputStride, bool two)
+    {
+        ref float o1 = ref Unsafe.Add(ref o, outputStride);
+        ref float w1 = ref Unsafe.Add(ref w, weightStride);
+        if (!two)
+        {
+            Vector512<float> c0 = Vector512.LoadUnsafe(ref o), c1 = Vector512.LoadUnsafe(ref o, 16);
+            Vector512<float> e0 = Vector512.LoadUnsafe(ref o1), e1 = Vector512.LoadUnsafe(ref o1, 16);
+            for (int i = 0; i < n; i++)
+            {
+                var u = Vector512.Load(v + (long)i * wordsPerValue);
+                Vector512<float> v0 = Low(u), v1 = High(u);
+                var x = Vector512.Create(Unsafe.Add(ref w, i));
+                c0 = Vector512.FusedMultiplyAdd(x, v0, c0); c1 = Vector512.FusedMultiplyAdd(x, v1, c1);
+                x = Vector512.Create(Unsafe.Add(ref w1, i));
+                e0 = Vector512.FusedMultiplyAdd(x, v0, e0); e1 = Vector512.FusedMultiplyAdd(x, v1, e1);
+            }
+            c0.StoreUnsafe(ref o); c1.StoreUnsafe(ref o, 16);
+            e0.StoreUnsafe(ref o1); e1.StoreUnsafe(ref o1, 16);
+            return;
+        }
+        Vector512<float> a0 = Vector512.LoadUnsafe(ref o), a1 = Vector512.LoadUnsafe(ref o, 16), a2 = Vector512.LoadUnsafe(ref o, 32), a3 = Vector512.LoadUnsafe(ref o, 48);
+        Vector512<float> b0 = Vector512.LoadUnsafe(ref o1), b1 = Vector512.LoadUnsafe(ref o1, 16), b2 = Vector512.LoadUnsafe(ref o1, 32), b3 = Vector512.LoadUnsafe(ref o1, 48);
+        for (int i = 0; i < n; i++)
+        {
+            uint* at = v + (long)i * wordsPerValue;
+            var u0 = Vector512.Load(at);
+            var u1 = Vector512.Load(at + 16);
+            Vector512<float> v0 = Low(u0), v1 = High(u0), v2 = Low(u1), v3 = High(u1);
+            var x = Vector512.Create(Unsafe.Add(ref w, i));
+            a0 = Vector512.FusedMultiplyAdd(x, v0, a0); a1 = Vector512.FusedMultiplyAdd(x, v1, a1);
+            a2 = Vector512.FusedMultiplyAdd(x, v2, a2); a3 = Vector512.FusedMultiplyAdd(x, v3, a3);
+            x = Vector512.Create(Unsafe.Add(ref w1, i));
+            b0 = Vector512.FusedMultiplyAdd(x, v0, b0); b1 = Vector512.FusedMultiplyAdd(x, v1, b1);
+            b2 = Vector512.FusedMultiplyAdd(x, v2, b2); b3 = Vector512.FusedMultiplyAdd(x, v3, b3);
+        }
+        a0.StoreUnsafe(ref o); a1.StoreUnsafe(ref o, 16); a2.StoreUnsafe(ref o, 32); a3.StoreUnsafe(ref o, 48);
+        b0.StoreUnsafe(ref o1); b1.StoreUnsafe(ref o1, 16); b2.StoreUnsafe(ref o1, 32); b3.StoreUnsafe(ref o1, 48);
+    }
+
+    /// <summary>One query over one or two units: two or four independent accumulators.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Accumulate1PairedBF16(ref float w, uint* v, int wordsPerValue, int n, ref float o, bool two)
+    {
+        Vector512<float> a0 = Vector512.LoadUnsafe(ref o), a1 = Vector512.LoadUnsafe(ref o, 16);
+        Vector512<float> a2 = two ? Vector512.LoadUnsafe(ref o, 32) : default, a3 = two ? Vector512.LoadUnsafe(ref o, 48) : default;
+        for (int i = 0; i < n; i++)
+        {
+            uint* at = v + (long)i * wordsPerValue;
+            var x = Vector512.Create(Unsafe.Add(ref w, i));
+            var u0 = Vector512.Load(at);
+            a0 = Vector512.FusedMultiplyAdd(x, Low(u0), a0);
+            a1 = Vector512.FusedMultiplyAdd(x, High(u0), a1);
+            if (two)
+            {
+                var u1 = Vector512.Load(at + 16);
+                a2 = Vector512.FusedMultiplyAdd(x, Low(u1), a2);
+                a3 = Vector512.FusedMultiplyAdd(x, High(u1), a3);
+            }
+        }
+        a0.StoreUnsafe(ref o); a1.StoreUnsafe(ref o, 16);
+        if (two)
+        {
+            a2.StoreUnsafe(ref o, 32); a3.StoreUnsafe(ref o, 48);
+        }
+    }
+}
