@@ -136,7 +136,7 @@ internal static partial class AttentionBlocks
                 ref float wj = ref Unsafe.Add(ref w, j * weightStride);
                 ref float oj = ref Unsafe.Add(ref o, j * headDim + d);
                 if (wide)
-                    Accumulate2x64(ref wj, weightStride, ref Unsafe.Add(ref v, d), headDim, n, ref oj, headDim);
+                    Accumulate2x64<F32Rows>(ref wj, weightStride, ref Unsafe.As<float, byte>(ref Unsafe.Add(ref v, d)), headDim * sizeof(float), n, ref oj, headDim);
                 else
                     Accumulate2x32(ref wj, weightStride, ref Unsafe.Add(ref v, d), headDim, n, ref oj, headDim);
             }
@@ -145,7 +145,7 @@ internal static partial class AttentionBlocks
                 ref float wj = ref Unsafe.Add(ref w, j * weightStride);
                 ref float oj = ref Unsafe.Add(ref o, j * headDim + d);
                 if (wide)
-                    Accumulate1x64(ref wj, ref Unsafe.Add(ref v, d), headDim, n, ref oj);
+                    Accumulate1x64<F32Rows>(ref wj, ref Unsafe.As<float, byte>(ref Unsafe.Add(ref v, d)), headDim * sizeof(float), n, ref oj);
                 else
                     Accumulate1x32(ref wj, ref Unsafe.Add(ref v, d), headDim, n, ref oj);
             }
@@ -154,9 +154,30 @@ internal static partial class AttentionBlocks
             AccumulateRest(ref Unsafe.Add(ref w, j * weightStride), ref v, headDim, n, d, ref Unsafe.Add(ref o, j * headDim));
     }
 
-    /// <summary>Two queries, 64 lanes: eight accumulators sharing four value loads.</summary>
+    /// <summary>How a block stores 64 lanes of a value row, and how they are read as four f32 vectors (lanes 0–15, …, 48–63).</summary>
+    private interface IValueRows
+    {
+        static abstract void Load64(ref byte row, out Vector512<float> v0, out Vector512<float> v1, out Vector512<float> v2, out Vector512<float> v3);
+    }
+
+    /// <summary>f32 lanes in order.</summary>
+    private struct F32Rows : IValueRows
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Load64(ref byte row, out Vector512<float> v0, out Vector512<float> v1, out Vector512<float> v2, out Vector512<float> v3)
+        {
+            ref float f = ref Unsafe.As<byte, float>(ref row);
+            v0 = Vector512.LoadUnsafe(ref f);
+            v1 = Vector512.LoadUnsafe(ref f, 16);
+            v2 = Vector512.LoadUnsafe(ref f, 32);
+            v3 = Vector512.LoadUnsafe(ref f, 48);
+        }
+    }
+
+    /// <summary>Two queries, 64 lanes: eight accumulators sharing each value load; rows <paramref name="rowBytes"/> apart.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Accumulate2x64(ref float w, int weightStride, ref float v, int headDim, int n, ref float o, int outputStride)
+    private static void Accumulate2x64<T>(ref float w, int weightStride, ref byte v, int rowBytes, int n, ref float o, int outputStride)
+        where T : struct, IValueRows
     {
         ref float o1 = ref Unsafe.Add(ref o, outputStride);
         ref float w1 = ref Unsafe.Add(ref w, weightStride);
@@ -164,11 +185,7 @@ internal static partial class AttentionBlocks
         Vector512<float> b0 = Vector512.LoadUnsafe(ref o1), b1 = Vector512.LoadUnsafe(ref o1, 16), b2 = Vector512.LoadUnsafe(ref o1, 32), b3 = Vector512.LoadUnsafe(ref o1, 48);
         for (int i = 0; i < n; i++)
         {
-            nuint at = (nuint)(i * headDim);
-            var v0 = Vector512.LoadUnsafe(ref v, at);
-            var v1 = Vector512.LoadUnsafe(ref v, at + 16);
-            var v2 = Vector512.LoadUnsafe(ref v, at + 32);
-            var v3 = Vector512.LoadUnsafe(ref v, at + 48);
+            T.Load64(ref Unsafe.Add(ref v, (nint)i * rowBytes), out var v0, out var v1, out var v2, out var v3);
             var x = Vector512.Create(Unsafe.Add(ref w, i));
             a0 = Vector512.FusedMultiplyAdd(x, v0, a0); a1 = Vector512.FusedMultiplyAdd(x, v1, a1);
             a2 = Vector512.FusedMultiplyAdd(x, v2, a2); a3 = Vector512.FusedMultiplyAdd(x, v3, a3);
@@ -180,19 +197,20 @@ internal static partial class AttentionBlocks
         b0.StoreUnsafe(ref o1); b1.StoreUnsafe(ref o1, 16); b2.StoreUnsafe(ref o1, 32); b3.StoreUnsafe(ref o1, 48);
     }
 
-    /// <summary>One query, 64 lanes: four independent accumulators.</summary>
+    /// <summary>One query, 64 lanes: four independent accumulators; rows <paramref name="rowBytes"/> apart.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Accumulate1x64(ref float w, ref float v, int headDim, int n, ref float o)
+    private static void Accumulate1x64<T>(ref float w, ref byte v, int rowBytes, int n, ref float o)
+        where T : struct, IValueRows
     {
         Vector512<float> a0 = Vector512.LoadUnsafe(ref o), a1 = Vector512.LoadUnsafe(ref o, 16), a2 = Vector512.LoadUnsafe(ref o, 32), a3 = Vector512.LoadUnsafe(ref o, 48);
         for (int i = 0; i < n; i++)
         {
-            nuint at = (nuint)(i * headDim);
+            T.Load64(ref Unsafe.Add(ref v, (nint)i * rowBytes), out var v0, out var v1, out var v2, out var v3);
             var x = Vector512.Create(Unsafe.Add(ref w, i));
-            a0 = Vector512.FusedMultiplyAdd(x, Vector512.LoadUnsafe(ref v, at), a0);
-            a1 = Vector512.FusedMultiplyAdd(x, Vector512.LoadUnsafe(ref v, at + 16), a1);
-            a2 = Vector512.FusedMultiplyAdd(x, Vector512.LoadUnsafe(ref v, at + 32), a2);
-            a3 = Vector512.FusedMultiplyAdd(x, Vector512.LoadUnsafe(ref v, at + 48), a3);
+            a0 = Vector512.FusedMultiplyAdd(x, v0, a0);
+            a1 = Vector512.FusedMultiplyAdd(x, v1, a1);
+            a2 = Vector512.FusedMultiplyAdd(x, v2, a2);
+            a3 = Vector512.FusedMultiplyAdd(x, v3, a3);
         }
         a0.StoreUnsafe(ref o); a1.StoreUnsafe(ref o, 16); a2.StoreUnsafe(ref o, 32); a3.StoreUnsafe(ref o, 48);
     }

@@ -98,89 +98,47 @@ internal static unsafe partial class AttentionBlocks
             throw new ArgumentException($"{count} outputs of {headDim} (a multiple of 32) over {n} values need a weight row of {n} every {weightStride}.");
         ref float o = ref MemoryMarshal.GetReference(outputs);
         ref float w = ref MemoryMarshal.GetReference(weights);
-        uint* v = (uint*)values;
-        int wordsPerValue = headDim / 2;
-        for (int d = 0; d < headDim; d += 32)
+        int rowBytes = headDim * sizeof(ushort), d = 0;
+        // 64 lanes (two units) a pass with the f32 kernels' own loops, reading the units in place; then a last unit.
+        for (; d + 64 <= headDim; d += 64)
         {
-            // A 64-lane pass (two units) while two remain, else one unit; two queries share each value load.
-            bool two = d + 64 <= headDim;
+            ref byte v = ref *(byte*)(values + d);
             int j = 0;
             for (; j + 2 <= count; j += 2)
-                Accumulate2PairedBF16(ref Unsafe.Add(ref w, j * weightStride), weightStride, v + d / 2, wordsPerValue, n,
-                    ref Unsafe.Add(ref o, j * headDim + d), headDim, two);
+                Accumulate2x64<PairedBF16Rows>(ref Unsafe.Add(ref w, j * weightStride), weightStride, ref v, rowBytes, n, ref Unsafe.Add(ref o, j * headDim + d), headDim);
             for (; j < count; j++)
-                Accumulate1PairedBF16(ref Unsafe.Add(ref w, j * weightStride), v + d / 2, wordsPerValue, n, ref Unsafe.Add(ref o, j * headDim + d), two);
-            if (two)
-                d += 32;
+                Accumulate1x64<PairedBF16Rows>(ref Unsafe.Add(ref w, j * weightStride), ref v, rowBytes, n, ref Unsafe.Add(ref o, j * headDim + d));
         }
+        if (d < headDim)
+            for (int j = 0; j < count; j++)
+                AccumulateUnit(ref Unsafe.Add(ref w, j * weightStride), (uint*)(values + d), headDim / 2, n, ref Unsafe.Add(ref o, j * headDim + d));
     }
 
-    /// <summary>Two queries over one or two units (32 or 64 lanes): up to eight accumulators sharing each value load.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Accumulate2PairedBF16(ref float w, int weightStride, uint* v, int wordsPerValue, int n, ref float o, int outputStride, bool two)
+    /// <summary>Two units of a value row (64 lanes) widened in place.</summary>
+    private struct PairedBF16Rows : IValueRows
     {
-        ref float o1 = ref Unsafe.Add(ref o, outputStride);
-        ref float w1 = ref Unsafe.Add(ref w, weightStride);
-        if (!two)
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Load64(ref byte row, out Vector512<float> v0, out Vector512<float> v1, out Vector512<float> v2, out Vector512<float> v3)
         {
-            Vector512<float> c0 = Vector512.LoadUnsafe(ref o), c1 = Vector512.LoadUnsafe(ref o, 16);
-            Vector512<float> e0 = Vector512.LoadUnsafe(ref o1), e1 = Vector512.LoadUnsafe(ref o1, 16);
-            for (int i = 0; i < n; i++)
-            {
-                var u = Vector512.Load(v + (long)i * wordsPerValue);
-                Vector512<float> v0 = Low(u), v1 = High(u);
-                var x = Vector512.Create(Unsafe.Add(ref w, i));
-                c0 = Vector512.FusedMultiplyAdd(x, v0, c0); c1 = Vector512.FusedMultiplyAdd(x, v1, c1);
-                x = Vector512.Create(Unsafe.Add(ref w1, i));
-                e0 = Vector512.FusedMultiplyAdd(x, v0, e0); e1 = Vector512.FusedMultiplyAdd(x, v1, e1);
-            }
-            c0.StoreUnsafe(ref o); c1.StoreUnsafe(ref o, 16);
-            e0.StoreUnsafe(ref o1); e1.StoreUnsafe(ref o1, 16);
-            return;
+            ref uint bits = ref Unsafe.As<byte, uint>(ref row);
+            var u0 = Vector512.LoadUnsafe(ref bits);
+            var u1 = Vector512.LoadUnsafe(ref bits, 16);
+            v0 = Low(u0); v1 = High(u0); v2 = Low(u1); v3 = High(u1);
         }
-        Vector512<float> a0 = Vector512.LoadUnsafe(ref o), a1 = Vector512.LoadUnsafe(ref o, 16), a2 = Vector512.LoadUnsafe(ref o, 32), a3 = Vector512.LoadUnsafe(ref o, 48);
-        Vector512<float> b0 = Vector512.LoadUnsafe(ref o1), b1 = Vector512.LoadUnsafe(ref o1, 16), b2 = Vector512.LoadUnsafe(ref o1, 32), b3 = Vector512.LoadUnsafe(ref o1, 48);
-        for (int i = 0; i < n; i++)
-        {
-            uint* at = v + (long)i * wordsPerValue;
-            var u0 = Vector512.Load(at);
-            var u1 = Vector512.Load(at + 16);
-            Vector512<float> v0 = Low(u0), v1 = High(u0), v2 = Low(u1), v3 = High(u1);
-            var x = Vector512.Create(Unsafe.Add(ref w, i));
-            a0 = Vector512.FusedMultiplyAdd(x, v0, a0); a1 = Vector512.FusedMultiplyAdd(x, v1, a1);
-            a2 = Vector512.FusedMultiplyAdd(x, v2, a2); a3 = Vector512.FusedMultiplyAdd(x, v3, a3);
-            x = Vector512.Create(Unsafe.Add(ref w1, i));
-            b0 = Vector512.FusedMultiplyAdd(x, v0, b0); b1 = Vector512.FusedMultiplyAdd(x, v1, b1);
-            b2 = Vector512.FusedMultiplyAdd(x, v2, b2); b3 = Vector512.FusedMultiplyAdd(x, v3, b3);
-        }
-        a0.StoreUnsafe(ref o); a1.StoreUnsafe(ref o, 16); a2.StoreUnsafe(ref o, 32); a3.StoreUnsafe(ref o, 48);
-        b0.StoreUnsafe(ref o1); b1.StoreUnsafe(ref o1, 16); b2.StoreUnsafe(ref o1, 32); b3.StoreUnsafe(ref o1, 48);
     }
 
-    /// <summary>One query over one or two units: two or four independent accumulators.</summary>
+    /// <summary>One query over one unit (32 lanes) of each value: two accumulators.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Accumulate1PairedBF16(ref float w, uint* v, int wordsPerValue, int n, ref float o, bool two)
+    private static void AccumulateUnit(ref float w, uint* v, int wordsPerValue, int n, ref float o)
     {
         Vector512<float> a0 = Vector512.LoadUnsafe(ref o), a1 = Vector512.LoadUnsafe(ref o, 16);
-        Vector512<float> a2 = two ? Vector512.LoadUnsafe(ref o, 32) : default, a3 = two ? Vector512.LoadUnsafe(ref o, 48) : default;
         for (int i = 0; i < n; i++)
         {
-            uint* at = v + (long)i * wordsPerValue;
+            var u = Vector512.Load(v + (long)i * wordsPerValue);
             var x = Vector512.Create(Unsafe.Add(ref w, i));
-            var u0 = Vector512.Load(at);
-            a0 = Vector512.FusedMultiplyAdd(x, Low(u0), a0);
-            a1 = Vector512.FusedMultiplyAdd(x, High(u0), a1);
-            if (two)
-            {
-                var u1 = Vector512.Load(at + 16);
-                a2 = Vector512.FusedMultiplyAdd(x, Low(u1), a2);
-                a3 = Vector512.FusedMultiplyAdd(x, High(u1), a3);
-            }
+            a0 = Vector512.FusedMultiplyAdd(x, Low(u), a0);
+            a1 = Vector512.FusedMultiplyAdd(x, High(u), a1);
         }
         a0.StoreUnsafe(ref o); a1.StoreUnsafe(ref o, 16);
-        if (two)
-        {
-            a2.StoreUnsafe(ref o, 32); a3.StoreUnsafe(ref o, 48);
-        }
     }
 }
