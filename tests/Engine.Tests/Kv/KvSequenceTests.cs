@@ -27,13 +27,19 @@ public sealed class KvSequenceTests
     }
 
     [Theory]
-    [InlineData(KvDType.F32)]
-    [InlineData(KvDType.BF16)]
-    public void The_copy_of_a_shared_partial_page_holds_every_key_and_value_of_the_parent(KvDType type)
+    [InlineData(KvDType.F32, 0)]
+    [InlineData(KvDType.BF16, 0)]
+    [InlineData(KvDType.F32, 96)]
+    [InlineData(KvDType.BF16, 96)]   // three paired bf16 units a head
+    [InlineData(KvDType.BF16, 48)]   // three 16-lane chunks: not paired
+    public void The_copy_of_a_shared_partial_page_holds_every_key_and_value_of_the_parent(KvDType type, int headDim)
     {
         var config = Fixtures.Model("tiny-qwen3").Config;
+        if (headDim > 0)
+            config = config with { HeadDim = headDim };
         using var pool = new PagePool(config, 32, 4, type);
-        pool.KeysChunkMajor.Should().BeTrue("tiny-qwen3's heads are 32 wide: two chunks");
+        pool.KeysChunkMajor.Should().BeTrue("tiny-qwen3's heads are 32 wide (two chunks), and the others multiples of 16");
+        pool.PairedBF16.Should().Be(type == KvDType.BF16 && config.HeadDim % 32 == 0);
         using var parent = new KvSequence(pool);
         parent.Reserve(6);
         var random = new Random(6);
