@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using Reasoning.Engine.Models;
 
 namespace Reasoning.Engine.Kv;
@@ -172,6 +173,17 @@ public sealed unsafe class PagePool : IDisposable
     /// <summary>Widens one interleaved unit back to its 32 lanes in order (exact).</summary>
     private static void LoadPaired(ushort* unit, Span<float> lanes)
     {
+        if (Vector128.IsHardwareAccelerated)
+        {
+            // Words 4q..4q+3 hold lanes 4q..4q+3 (low halves) and 16 + 4q.. (high halves): a shift and a mask each.
+            for (int q = 0; q < 4; q++)
+            {
+                var words = Vector128.Load((uint*)unit + 4 * q);
+                Vector128.ShiftLeft(words, 16).AsSingle().CopyTo(lanes.Slice(4 * q, 4));
+                (words & Vector128.Create(0xFFFF0000u)).AsSingle().CopyTo(lanes.Slice(16 + 4 * q, 4));
+            }
+            return;
+        }
         for (int j = 0; j < 16; j++)
         {
             lanes[j] = Kernels.Convert.BF16ToSingle(unit[2 * j]);
