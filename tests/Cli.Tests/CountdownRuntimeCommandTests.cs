@@ -54,6 +54,14 @@ public sealed class CountdownRuntimeCommandTests
             resumed.ExitCode.Should().Be(0, resumed.Stderr);
             var indices = File.ReadAllLines(results).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("index").GetInt32()).ToList();
             indices.Should().Equal(0, 1, 2);
+            foreach (var line in File.ReadAllLines(results))
+            {
+                // Each record says where and how it ran, so records from different machines can be told apart.
+                var record = JsonDocument.Parse(line).RootElement;
+                record.GetProperty("machine").GetString().Should().EndWith($", {Environment.ProcessorCount} logical cores");
+                record.GetProperty("kv_dtype").GetString().Should().Be("f32");
+                record.GetProperty("engine_threads").GetInt32().Should().Be(Environment.ProcessorCount);
+            }
             using var summary = JsonDocument.Parse(resumed.Stdout);
             summary.RootElement.GetProperty("problems").GetInt32().Should().Be(3);
             summary.RootElement.GetProperty("accuracy").GetDouble().Should().Be(0);

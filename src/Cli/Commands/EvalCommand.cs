@@ -67,7 +67,8 @@ internal static class EvalCommand
                         ["strategy"] = strat.ToString(), ["context"] = options.ContextWindow, ["solved"] = r.Solved, ["verified"] = r.Verified,
                         ["solution"] = r.Solution is null ? null : new JsonArray(r.Solution.Select(s => (JsonNode)s).ToArray()), ["reason"] = r.Reason,
                         ["total_tokens"] = r.TotalTokens, ["sequential_tokens"] = r.SequentialTokens, ["threads"] = r.Threads, ["elapsed_ms"] = Math.Round(r.ElapsedMilliseconds, 1),
-                        ["parallel"] = width,
+                        ["parallel"] = width, ["engine_threads"] = p.GetValue(threads) > 0 ? p.GetValue(threads) : Environment.ProcessorCount, ["kv_dtype"] = p.GetValue(kvDType)!.Trim().ToLowerInvariant(),
+                        ["machine"] = MachineDescription.Current,
                     };
                     results.Append(record);
                     lock (records)
