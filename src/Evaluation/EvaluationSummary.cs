@@ -18,6 +18,15 @@ namespace Reasoning.Evaluation;
 public sealed record EvaluationSummary(string Strategy, int Context, int Problems, int Correct, double MeanTotalTokens,
     double MeanSequentialTokens, double MeanLatencyMs, int Parallel)
 {
+    /// <summary>What a record without a <c>machine</c> field (written before records named their machine) counts as.</summary>
+    public const string UnrecordedMachine = "unrecorded";
+
+    /// <summary>
+    /// The distinct machines the records ran on, in the order first seen (<see cref="UnrecordedMachine"/> for records
+    /// that do not say). More than one means the mean latency mixes machines and compares with nothing.
+    /// </summary>
+    public IReadOnlyList<string> Machines { get; init; } = [];
+
     /// <summary>Correct / Problems (0 when there are none).</summary>
     public double Accuracy => Problems == 0 ? 0 : Correct / (double)Problems;
 
@@ -49,8 +58,9 @@ public sealed record EvaluationSummary(string Strategy, int Context, int Problem
                 throw new ArgumentException($"{source} mixes strategies or contexts ({strategy} at {context} and {r["strategy"]} at {r["context"]}); summarize one evaluation at a time.", nameof(records));
         double Mean(string key) => records.Average(r => Number(Field(r, key, source)));
         int parallel = records[0]["parallel"] is JsonValue pv ? pv.GetValue<int>() : 1;
+        var machines = records.Select(r => r["machine"] is JsonValue m && m.TryGetValue(out string? name) ? name : UnrecordedMachine).Distinct().ToList();
         return new EvaluationSummary(strategy, context, records.Count, records.Count(r => Field(r, "verified", source).GetValue<bool>()),
-            Mean("total_tokens"), Mean("sequential_tokens"), Mean("elapsed_ms"), parallel);
+            Mean("total_tokens"), Mean("sequential_tokens"), Mean("elapsed_ms"), parallel) { Machines = machines };
     }
 
     /// <summary>Summarizes a results file.</summary>
@@ -66,6 +76,7 @@ public sealed record EvaluationSummary(string Strategy, int Context, int Problem
             ["accuracy_ci95"] = new JsonArray(Math.Round(low, 4), Math.Round(high, 4)),
             ["mean_total_tokens"] = Math.Round(MeanTotalTokens, 1), ["mean_sequential_tokens"] = Math.Round(MeanSequentialTokens, 1),
             ["mean_latency_ms"] = Math.Round(MeanLatencyMs, 1), ["parallel"] = Parallel,
+            ["machines"] = new JsonArray(Machines.Select(m => (JsonNode)m).ToArray()),
         };
     }
 

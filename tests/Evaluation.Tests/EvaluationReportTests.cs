@@ -108,6 +108,24 @@ public sealed class EvaluationReportTests
     }
 
     [Fact]
+    public void A_summary_names_the_machines_its_records_ran_on_and_the_table_warns_when_they_differ()
+    {
+        var records = new List<JsonObject> { Record(0, "apr", 4096, true, 100, 40, 10), Record(1, "apr", 4096, false, 300, 60, 30), Record(2, "apr", 4096, false, 200, 50, 20) };
+        EvaluationSummary.FromRecords(records).Machines.Should().Equal(EvaluationSummary.UnrecordedMachine);
+        records[1]["machine"] = "AMD EPYC (family 26, model 2), 2 logical cores";
+        records[2]["machine"] = "AMD EPYC (family 26, model 2), 2 logical cores";
+        var mixed = EvaluationSummary.FromRecords(records);
+        mixed.Machines.Should().Equal(EvaluationSummary.UnrecordedMachine, "AMD EPYC (family 26, model 2), 2 logical cores");
+        mixed.ToJson()["machines"]!.AsArray().Should().HaveCount(2);
+        ComparisonReport.MarkdownTable([mixed]).Should().Contain("The mean latency of apr at 4096 mixes records from 2 machines");
+
+        records[0]["machine"] = "AMD EPYC (family 26, model 2), 2 logical cores";
+        var one = EvaluationSummary.FromRecords(records);
+        one.Machines.Should().HaveCount(1);
+        ComparisonReport.MarkdownTable([one]).Should().NotContain("mixes records");
+    }
+
+    [Fact]
     public void Reading_a_results_file_ignores_a_torn_last_line()
     {
         string path = Path.Combine(Path.GetTempPath(), $"results-{Guid.NewGuid():N}.jsonl");

@@ -23,6 +23,9 @@ public static class ComparisonReport
             sb.AppendLine(string.Create(CultureInfo.InvariantCulture,
                 $"| {s.Strategy} | {s.Context} | {s.Problems} | {s.Accuracy * 100:0.0}% | {low * 100:0}–{high * 100:0}% | {s.MeanTotalTokens:N0} | {s.MeanSequentialTokens:N0} | {s.MeanLatencyMs / 1000:0.00} s |"));
         }
+        foreach (var s in Order(summaries).Where(s => s.Machines.Count > 1))
+            sb.AppendLine().AppendLine(string.Create(CultureInfo.InvariantCulture,
+                $"The mean latency of {s.Strategy} at {s.Context} mixes records from {s.Machines.Count} machines ({string.Join("; ", s.Machines)}): it compares with nothing."));
         return sb.ToString();
     }
 
