@@ -138,7 +138,7 @@ internal static partial class AttentionBlocks
                 if (wide)
                     Accumulate2x64<F32Rows>(ref wj, weightStride, ref Unsafe.As<float, byte>(ref Unsafe.Add(ref v, d)), headDim * sizeof(float), n, ref oj, headDim);
                 else
-                    Accumulate2x32(ref wj, weightStride, ref Unsafe.Add(ref v, d), headDim, n, ref oj, headDim);
+                    Accumulate2x32<F32Rows256>(ref wj, weightStride, ref Unsafe.As<float, byte>(ref Unsafe.Add(ref v, d)), headDim * sizeof(float), n, ref oj, headDim);
             }
             for (; j < count; j++)
             {
@@ -147,7 +147,7 @@ internal static partial class AttentionBlocks
                 if (wide)
                     Accumulate1x64<F32Rows>(ref wj, ref Unsafe.As<float, byte>(ref Unsafe.Add(ref v, d)), headDim * sizeof(float), n, ref oj);
                 else
-                    Accumulate1x32(ref wj, ref Unsafe.Add(ref v, d), headDim, n, ref oj);
+                    Accumulate1x32<F32Rows256>(ref wj, ref Unsafe.As<float, byte>(ref Unsafe.Add(ref v, d)), headDim * sizeof(float), n, ref oj);
             }
         }
         for (int j = 0; j < count; j++)

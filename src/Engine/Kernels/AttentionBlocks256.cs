@@ -39,9 +39,30 @@ internal static partial class AttentionBlocks
         (Reductions.Sum4(l0, h0, l1, h1, l2, h2, l3, h3) * Vector128.Create(scale)).StoreUnsafe(ref MemoryMarshal.GetReference(scores));
     }
 
-    /// <summary>Two queries, 32 lanes: eight accumulators sharing four value loads.</summary>
+    /// <summary>How a block stores 32 lanes of a value row, read as four Vector256s (lanes 0–7, 8–15, 16–23, 24–31).</summary>
+    private interface IValueRows256
+    {
+        static abstract void Load32(ref byte row, out Vector256<float> v0, out Vector256<float> v1, out Vector256<float> v2, out Vector256<float> v3);
+    }
+
+    /// <summary>f32 lanes in order.</summary>
+    private struct F32Rows256 : IValueRows256
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Load32(ref byte row, out Vector256<float> v0, out Vector256<float> v1, out Vector256<float> v2, out Vector256<float> v3)
+        {
+            ref float f = ref Unsafe.As<byte, float>(ref row);
+            v0 = Vector256.LoadUnsafe(ref f);
+            v1 = Vector256.LoadUnsafe(ref f, 8);
+            v2 = Vector256.LoadUnsafe(ref f, 16);
+            v3 = Vector256.LoadUnsafe(ref f, 24);
+        }
+    }
+
+    /// <summary>Two queries, 32 lanes: eight accumulators sharing each value load; rows <paramref name="rowBytes"/> apart.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Accumulate2x32(ref float w, int weightStride, ref float v, int headDim, int n, ref float o, int outputStride)
+    private static void Accumulate2x32<T>(ref float w, int weightStride, ref byte v, int rowBytes, int n, ref float o, int outputStride)
+        where T : struct, IValueRows256
     {
         ref float o1 = ref Unsafe.Add(ref o, outputStride);
         ref float w1 = ref Unsafe.Add(ref w, weightStride);
@@ -49,11 +70,7 @@ internal static partial class AttentionBlocks
         Vector256<float> b0 = Vector256.LoadUnsafe(ref o1), b1 = Vector256.LoadUnsafe(ref o1, 8), b2 = Vector256.LoadUnsafe(ref o1, 16), b3 = Vector256.LoadUnsafe(ref o1, 24);
         for (int i = 0; i < n; i++)
         {
-            nuint at = (nuint)(i * headDim);
-            var v0 = Vector256.LoadUnsafe(ref v, at);
-            var v1 = Vector256.LoadUnsafe(ref v, at + 8);
-            var v2 = Vector256.LoadUnsafe(ref v, at + 16);
-            var v3 = Vector256.LoadUnsafe(ref v, at + 24);
+            T.Load32(ref Unsafe.Add(ref v, (nint)i * rowBytes), out var v0, out var v1, out var v2, out var v3);
             var x = Vector256.Create(Unsafe.Add(ref w, i));
             a0 = Vector256.FusedMultiplyAdd(x, v0, a0); a1 = Vector256.FusedMultiplyAdd(x, v1, a1);
             a2 = Vector256.FusedMultiplyAdd(x, v2, a2); a3 = Vector256.FusedMultiplyAdd(x, v3, a3);
@@ -65,19 +82,20 @@ internal static partial class AttentionBlocks
         b0.StoreUnsafe(ref o1); b1.StoreUnsafe(ref o1, 8); b2.StoreUnsafe(ref o1, 16); b3.StoreUnsafe(ref o1, 24);
     }
 
-    /// <summary>One query, 32 lanes: four independent accumulators.</summary>
+    /// <summary>One query, 32 lanes: four independent accumulators; rows <paramref name="rowBytes"/> apart.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Accumulate1x32(ref float w, ref float v, int headDim, int n, ref float o)
+    private static void Accumulate1x32<T>(ref float w, ref byte v, int rowBytes, int n, ref float o)
+        where T : struct, IValueRows256
     {
         Vector256<float> a0 = Vector256.LoadUnsafe(ref o), a1 = Vector256.LoadUnsafe(ref o, 8), a2 = Vector256.LoadUnsafe(ref o, 16), a3 = Vector256.LoadUnsafe(ref o, 24);
         for (int i = 0; i < n; i++)
         {
-            nuint at = (nuint)(i * headDim);
+            T.Load32(ref Unsafe.Add(ref v, (nint)i * rowBytes), out var v0, out var v1, out var v2, out var v3);
             var x = Vector256.Create(Unsafe.Add(ref w, i));
-            a0 = Vector256.FusedMultiplyAdd(x, Vector256.LoadUnsafe(ref v, at), a0);
-            a1 = Vector256.FusedMultiplyAdd(x, Vector256.LoadUnsafe(ref v, at + 8), a1);
-            a2 = Vector256.FusedMultiplyAdd(x, Vector256.LoadUnsafe(ref v, at + 16), a2);
-            a3 = Vector256.FusedMultiplyAdd(x, Vector256.LoadUnsafe(ref v, at + 24), a3);
+            a0 = Vector256.FusedMultiplyAdd(x, v0, a0);
+            a1 = Vector256.FusedMultiplyAdd(x, v1, a1);
+            a2 = Vector256.FusedMultiplyAdd(x, v2, a2);
+            a3 = Vector256.FusedMultiplyAdd(x, v3, a3);
         }
         a0.StoreUnsafe(ref o); a1.StoreUnsafe(ref o, 8); a2.StoreUnsafe(ref o, 16); a3.StoreUnsafe(ref o, 24);
     }

@@ -13,24 +13,107 @@ namespace Reasoning.Engine.Kernels;
 internal static unsafe partial class AttentionBlocks
 {
     /// <summary>
-    /// Whether attention uses the fused bf16 kernels here: they are written with Vector512, which is only fast where the
-    /// hardware has it (elsewhere they run, emulated and slowly, for tests).
+    /// Whether attention uses the fused bf16 kernels here: a Vector512 family and a Vector256 one (either runs on any
+    /// machine, emulated and slowly where the hardware lacks it, for tests).
     /// </summary>
-    public static bool FusedBF16 => Vector512.IsHardwareAccelerated;
+    public static bool FusedBF16 => Vector512.IsHardwareAccelerated || Vector256.IsHardwareAccelerated;
 
     /// <summary>
     /// <see cref="ScoresChunked"/> for the first <paramref name="n"/> keys of a paired bf16 key block ([pair][slot][32],
     /// <paramref name="planeSlots"/> slots a plane): bitwise the same scores as the f32 kernel on the widened block.
     /// </summary>
-    public static void ScoresPairedBF16(ReadOnlySpan<float> q, ushort* keys, int n, int planeSlots, float scale, Span<float> scores)
+    public static void ScoresPairedBF16(ReadOnlySpan<float> q, ushort* keys, int n, int planeSlots, float scale, Span<float> scores) =>
+        ScoresPairedBF16(q, keys, n, planeSlots, scale, scores, Vector512.IsHardwareAccelerated);
+
+    /// <summary>
+    /// <see cref="ScoresPairedBF16(ReadOnlySpan{float}, ushort*, int, int, float, Span{float})"/> with the kernel family
+    /// chosen: Vector512 (<paramref name="wide"/>, bitwise <see cref="ScoresChunked"/>'s AVX-512 path) or Vector256
+    /// (bitwise its AVX2 path). The two families round differently, as the f32 ones do.
+    /// </summary>
+    internal static void ScoresPairedBF16(ReadOnlySpan<float> q, ushort* keys, int n, int planeSlots, float scale, Span<float> scores, bool wide)
     {
         int headDim = q.Length, i = 0;
         if (headDim % 32 != 0 || n > planeSlots || scores.Length < n)
             throw new ArgumentException($"a paired bf16 block needs heads a multiple of 32 lanes (got {headDim}) and {n} ≤ {planeSlots} scores.");
-        for (; i + 16 <= n; i += 16)
-            Scores16PairedBF16(q, keys + i * 32, planeSlots, scale, scores.Slice(i, 16));
+        if (wide)
+        {
+            for (; i + 16 <= n; i += 16)
+                Scores16PairedBF16(q, keys + i * 32, planeSlots, scale, scores.Slice(i, 16));
+            for (; i < n; i++)
+                scores[i] = DotPairedBF16(q, keys + i * 32, planeSlots) * scale;
+            return;
+        }
+        for (; i + 4 <= n; i += 4)
+            Scores4PairedBF16x256(q, keys + i * 32, planeSlots, scale, scores.Slice(i, 4));
         for (; i < n; i++)
-            scores[i] = DotPairedBF16(q, keys + i * 32, planeSlots) * scale;
+            scores[i] = DotPairedBF16x256(q, keys + i * 32, planeSlots) * scale;
+    }
+
+    /// <summary>Lanes of a half unit as f32: the low halves of 8 words (Vector256 form of <see cref="Low(Vector512{uint})"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Low(Vector256<uint> words) => Vector256.ShiftLeft(words, 16).AsSingle();
+
+    /// <summary>The high halves of 8 words as f32.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> High(Vector256<uint> words) => (words & Vector256.Create(0xFFFF0000u)).AsSingle();
+
+    /// <summary>
+    /// One key against q as the f32 AVX2 path does it: per 16-lane chunk, lanes 0–7 into one accumulator and 8–15 into
+    /// another. In unit p, words 0–7 hold lanes 0–7 of chunk 2p (low halves) and of chunk 2p + 1 (high halves), and
+    /// words 8–15 hold lanes 8–15 of both.
+    /// </summary>
+    private static float DotPairedBF16x256(ReadOnlySpan<float> q, ushort* key, int planeSlots)
+    {
+        ref float pq = ref MemoryMarshal.GetReference(q);
+        Vector256<float> lo = Vector256<float>.Zero, hi = Vector256<float>.Zero;
+        for (int p = 0; p < q.Length / 32; p++)
+        {
+            uint* unit = (uint*)(key + (long)p * planeSlots * 32);
+            var w0 = Vector256.Load(unit);
+            var w1 = Vector256.Load(unit + 8);
+            nuint d = (nuint)(p * 32);
+            lo = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref pq, d), Low(w0), lo);
+            hi = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref pq, d + 8), Low(w1), hi);
+            lo = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref pq, d + 16), High(w0), lo);
+            hi = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref pq, d + 24), High(w1), hi);
+        }
+        return Vectors.Sum(lo, hi);
+    }
+
+    /// <summary>4 consecutive keys of a paired block, reduced together as Scores4Chunked256 reduces them.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Scores4PairedBF16x256(ReadOnlySpan<float> q, ushort* keys, int planeSlots, float scale, Span<float> scores)
+    {
+        int headDim = q.Length;
+        ref float pq = ref MemoryMarshal.GetReference(q);
+        Vector256<float> l0 = default, h0 = default, l1 = default, h1 = default, l2 = default, h2 = default, l3 = default, h3 = default;
+        uint* k = (uint*)keys;
+        long plane = (long)planeSlots * 16;   // words a plane
+        for (int d = 0; d < headDim; d += 32, k += plane)
+        {
+            var a = Vector256.LoadUnsafe(ref pq, (nuint)d);
+            var b = Vector256.LoadUnsafe(ref pq, (nuint)(d + 8));
+            var c = Vector256.LoadUnsafe(ref pq, (nuint)(d + 16));
+            var e = Vector256.LoadUnsafe(ref pq, (nuint)(d + 24));
+            Step256(a, b, c, e, k, ref l0, ref h0);
+            Step256(a, b, c, e, k + 16, ref l1, ref h1);
+            Step256(a, b, c, e, k + 32, ref l2, ref h2);
+            Step256(a, b, c, e, k + 48, ref l3, ref h3);
+        }
+        (Reductions.Sum4(l0, h0, l1, h1, l2, h2, l3, h3) * Vector128.Create(scale)).StoreUnsafe(ref MemoryMarshal.GetReference(scores));
+    }
+
+    /// <summary>One unit of one key: chunk 2p (lanes 0–7, 8–15), then chunk 2p + 1, as the f32 AVX2 kernel's two chunks.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Step256(Vector256<float> q0, Vector256<float> q8, Vector256<float> q16, Vector256<float> q24, uint* unit,
+        ref Vector256<float> lo, ref Vector256<float> hi)
+    {
+        var w0 = Vector256.Load(unit);
+        var w1 = Vector256.Load(unit + 8);
+        lo = Vector256.FusedMultiplyAdd(q0, Low(w0), lo);
+        hi = Vector256.FusedMultiplyAdd(q8, Low(w1), hi);
+        lo = Vector256.FusedMultiplyAdd(q16, High(w0), lo);
+        hi = Vector256.FusedMultiplyAdd(q24, High(w1), hi);
     }
 
     /// <summary>Lanes 0–15 of a unit as f32: the low half of each word moved up.</summary>
@@ -91,7 +174,14 @@ internal static unsafe partial class AttentionBlocks
     /// <see cref="AccumulateGroup"/> over the first <paramref name="n"/> values of a paired bf16 value block ([slot][units]):
     /// bitwise the same outputs as the f32 kernel on the widened block (each lane fused in key order).
     /// </summary>
-    public static void AccumulateGroupPairedBF16(ReadOnlySpan<float> weights, int weightStride, int count, ushort* values, int n, Span<float> outputs)
+    public static void AccumulateGroupPairedBF16(ReadOnlySpan<float> weights, int weightStride, int count, ushort* values, int n, Span<float> outputs) =>
+        AccumulateGroupPairedBF16(weights, weightStride, count, values, n, outputs, Vector512.IsHardwareAccelerated);
+
+    /// <summary>
+    /// <see cref="AccumulateGroupPairedBF16(ReadOnlySpan{float}, int, int, ushort*, int, Span{float})"/> with the kernel
+    /// family chosen (<paramref name="wide"/>: Vector512). Both give bitwise the same outputs.
+    /// </summary>
+    internal static void AccumulateGroupPairedBF16(ReadOnlySpan<float> weights, int weightStride, int count, ushort* values, int n, Span<float> outputs, bool wide)
     {
         int headDim = outputs.Length / count;
         if (headDim % 32 != 0 || outputs.Length != count * headDim || weights.Length < (count - 1) * weightStride + n)
@@ -99,6 +189,20 @@ internal static unsafe partial class AttentionBlocks
         ref float o = ref MemoryMarshal.GetReference(outputs);
         ref float w = ref MemoryMarshal.GetReference(weights);
         int rowBytes = headDim * sizeof(ushort), d = 0;
+        if (!wide)
+        {
+            // One unit (32 lanes) a pass with the f32 AVX2 loops.
+            for (; d < headDim; d += 32)
+            {
+                ref byte v = ref *(byte*)(values + d);
+                int j = 0;
+                for (; j + 2 <= count; j += 2)
+                    Accumulate2x32<PairedBF16Rows256>(ref Unsafe.Add(ref w, j * weightStride), weightStride, ref v, rowBytes, n, ref Unsafe.Add(ref o, j * headDim + d), headDim);
+                for (; j < count; j++)
+                    Accumulate1x32<PairedBF16Rows256>(ref Unsafe.Add(ref w, j * weightStride), ref v, rowBytes, n, ref Unsafe.Add(ref o, j * headDim + d));
+            }
+            return;
+        }
         // 64 lanes (two units) a pass with the f32 kernels' own loops, reading the units in place; then a last unit.
         for (; d + 64 <= headDim; d += 64)
         {
@@ -124,6 +228,19 @@ internal static unsafe partial class AttentionBlocks
             var u0 = Vector512.LoadUnsafe(ref bits);
             var u1 = Vector512.LoadUnsafe(ref bits, 16);
             v0 = Low(u0); v1 = High(u0); v2 = Low(u1); v3 = High(u1);
+        }
+    }
+
+    /// <summary>One unit of a value row (32 lanes) widened in place, as four Vector256s in lane order.</summary>
+    private struct PairedBF16Rows256 : IValueRows256
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Load32(ref byte row, out Vector256<float> v0, out Vector256<float> v1, out Vector256<float> v2, out Vector256<float> v3)
+        {
+            ref uint bits = ref Unsafe.As<byte, uint>(ref row);
+            var w0 = Vector256.LoadUnsafe(ref bits);
+            var w1 = Vector256.LoadUnsafe(ref bits, 8);
+            v0 = Low(w0); v1 = Low(w1); v2 = High(w0); v3 = High(w1);
         }
     }
 
