@@ -5,8 +5,8 @@ using System.Runtime.Intrinsics;
 namespace Reasoning.Engine.Kernels;
 
 // The two inner loops of attention read straight from a paired bf16 page block (Kv.PagePool.PairedBF16): each 64-byte
-// unit holds 32 lanes, lane j in the low half of 32-bit word j and lane 16 + j in its high half, so one shift gives
-// lanes 0–15 as f32 and one mask lanes 16–31, exactly (bf16 → f32 is exact). Every score and output lane then gets
+// unit holds 32 lanes, lane j in the low half of 32-bit word j and lane 16 + j in its high half — the layout of a packed
+// bf16 weight chunk — so it widens exactly as the matrix kernels widen one (BF16Chunk: a shift and a mask). Every score and output lane then gets
 // the same fused multiply-adds, in the same order, as the f32 kernels on the widened block, so the results are bitwise
 // theirs; tests check that. Reading the bits in place halves the bytes attention pulls from L3 or DRAM, against
 // widening the block into a scratch buffer first, which wrote and re-read twice the bytes it saved.
@@ -49,14 +49,6 @@ internal static unsafe partial class AttentionBlocks
             scores[i] = DotPairedBF16x256(q, keys + i * 32, planeSlots) * scale;
     }
 
-    /// <summary>Lanes of a half unit as f32: the low halves of 8 words (Vector256 form of <see cref="Low(Vector512{uint})"/>).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> Low(Vector256<uint> words) => Vector256.ShiftLeft(words, 16).AsSingle();
-
-    /// <summary>The high halves of 8 words as f32.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> High(Vector256<uint> words) => (words & Vector256.Create(0xFFFF0000u)).AsSingle();
-
     /// <summary>
     /// One key against q as the f32 AVX2 path does it: per 16-lane chunk, lanes 0–7 into one accumulator and 8–15 into
     /// another. In unit p, words 0–7 hold lanes 0–7 of chunk 2p (low halves) and of chunk 2p + 1 (high halves), and
@@ -66,16 +58,12 @@ internal static unsafe partial class AttentionBlocks
     {
         ref float pq = ref MemoryMarshal.GetReference(q);
         Vector256<float> lo = Vector256<float>.Zero, hi = Vector256<float>.Zero;
+        var upper = Vector256.Create(0xFFFF0000u);
         for (int p = 0; p < q.Length / 32; p++)
         {
-            uint* unit = (uint*)(key + (long)p * planeSlots * 32);
-            var w0 = Vector256.Load(unit);
-            var w1 = Vector256.Load(unit + 8);
             nuint d = (nuint)(p * 32);
-            lo = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref pq, d), Low(w0), lo);
-            hi = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref pq, d + 8), Low(w1), hi);
-            lo = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref pq, d + 16), High(w0), lo);
-            hi = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref pq, d + 24), High(w1), hi);
+            Step256(Vector256.LoadUnsafe(ref pq, d), Vector256.LoadUnsafe(ref pq, d + 8), Vector256.LoadUnsafe(ref pq, d + 16),
+                Vector256.LoadUnsafe(ref pq, d + 24), (byte*)(key + (long)p * planeSlots * 32), upper, ref lo, ref hi);
         }
         return Vectors.Sum(lo, hi);
     }
@@ -87,42 +75,38 @@ internal static unsafe partial class AttentionBlocks
         int headDim = q.Length;
         ref float pq = ref MemoryMarshal.GetReference(q);
         Vector256<float> l0 = default, h0 = default, l1 = default, h1 = default, l2 = default, h2 = default, l3 = default, h3 = default;
-        uint* k = (uint*)keys;
-        long plane = (long)planeSlots * 16;   // words a plane
+        var upper = Vector256.Create(0xFFFF0000u);
+        byte* k = (byte*)keys;
+        long plane = (long)planeSlots * 64;   // bytes a plane
         for (int d = 0; d < headDim; d += 32, k += plane)
         {
             var a = Vector256.LoadUnsafe(ref pq, (nuint)d);
             var b = Vector256.LoadUnsafe(ref pq, (nuint)(d + 8));
             var c = Vector256.LoadUnsafe(ref pq, (nuint)(d + 16));
             var e = Vector256.LoadUnsafe(ref pq, (nuint)(d + 24));
-            Step256(a, b, c, e, k, ref l0, ref h0);
-            Step256(a, b, c, e, k + 16, ref l1, ref h1);
-            Step256(a, b, c, e, k + 32, ref l2, ref h2);
-            Step256(a, b, c, e, k + 48, ref l3, ref h3);
+            Step256(a, b, c, e, k, upper, ref l0, ref h0);
+            Step256(a, b, c, e, k + 64, upper, ref l1, ref h1);
+            Step256(a, b, c, e, k + 128, upper, ref l2, ref h2);
+            Step256(a, b, c, e, k + 192, upper, ref l3, ref h3);
         }
         (Reductions.Sum4(l0, h0, l1, h1, l2, h2, l3, h3) * Vector128.Create(scale)).StoreUnsafe(ref MemoryMarshal.GetReference(scores));
     }
 
-    /// <summary>One unit of one key: chunk 2p (lanes 0–7, 8–15), then chunk 2p + 1, as the f32 AVX2 kernel's two chunks.</summary>
+    /// <summary>
+    /// One unit of one key: chunk 2p (lanes 0–7, 8–15), then chunk 2p + 1, as the f32 AVX2 kernel's two chunks. Half 0
+    /// of the unit holds lanes 0–7 of both chunks and half 1 lanes 8–15 (<see cref="BF16Chunk.WidenHalf"/>).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Step256(Vector256<float> q0, Vector256<float> q8, Vector256<float> q16, Vector256<float> q24, uint* unit,
-        ref Vector256<float> lo, ref Vector256<float> hi)
+    private static void Step256(Vector256<float> q0, Vector256<float> q8, Vector256<float> q16, Vector256<float> q24, byte* unit,
+        Vector256<uint> upper, ref Vector256<float> lo, ref Vector256<float> hi)
     {
-        var w0 = Vector256.Load(unit);
-        var w1 = Vector256.Load(unit + 8);
-        lo = Vector256.FusedMultiplyAdd(q0, Low(w0), lo);
-        hi = Vector256.FusedMultiplyAdd(q8, Low(w1), hi);
-        lo = Vector256.FusedMultiplyAdd(q16, High(w0), lo);
-        hi = Vector256.FusedMultiplyAdd(q24, High(w1), hi);
+        BF16Chunk.WidenHalf(unit, 0, upper, out var c0, out var c1);
+        BF16Chunk.WidenHalf(unit, 1, upper, out var c8, out var c9);
+        lo = Vector256.FusedMultiplyAdd(q0, c0, lo);
+        hi = Vector256.FusedMultiplyAdd(q8, c8, hi);
+        lo = Vector256.FusedMultiplyAdd(q16, c1, lo);
+        hi = Vector256.FusedMultiplyAdd(q24, c9, hi);
     }
-
-    /// <summary>Lanes 0–15 of a unit as f32: the low half of each word moved up.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> Low(Vector512<uint> unit) => Vector512.ShiftLeft(unit, 16).AsSingle();
-
-    /// <summary>Lanes 16–31 of a unit as f32: the high half of each word kept.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> High(Vector512<uint> unit) => (unit & Vector512.Create(0xFFFF0000u)).AsSingle();
 
     /// <summary>One key against q, accumulated and summed as <see cref="DotChunked"/> does (chunk 2p, then 2p + 1).</summary>
     private static float DotPairedBF16(ReadOnlySpan<float> q, ushort* key, int planeSlots)
@@ -130,11 +114,7 @@ internal static unsafe partial class AttentionBlocks
         ref float pq = ref MemoryMarshal.GetReference(q);
         var acc = Vector512<float>.Zero;
         for (int p = 0; p < q.Length / 32; p++)
-        {
-            var unit = Vector512.Load((uint*)(key + (long)p * planeSlots * 32));
-            acc = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref pq, (nuint)(p * 32)), Low(unit), acc);
-            acc = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref pq, (nuint)(p * 32 + 16)), High(unit), acc);
-        }
+            Step(Vector512.LoadUnsafe(ref pq, (nuint)(p * 32)), Vector512.LoadUnsafe(ref pq, (nuint)(p * 32 + 16)), (byte*)(key + (long)p * planeSlots * 32), ref acc);
         return Vectors.Sum(acc);
     }
 
@@ -146,16 +126,16 @@ internal static unsafe partial class AttentionBlocks
         ref float pq = ref MemoryMarshal.GetReference(q);
         Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
         Vector512<float> a8 = default, a9 = default, a10 = default, a11 = default, a12 = default, a13 = default, a14 = default, a15 = default;
-        uint* k = (uint*)keys;
-        long plane = (long)planeSlots * 16;   // words a plane
+        byte* k = (byte*)keys;
+        long plane = (long)planeSlots * 64;   // bytes a plane
         for (int d = 0; d < headDim; d += 32, k += plane)
         {
             var lo = Vector512.LoadUnsafe(ref pq, (nuint)d);
             var hi = Vector512.LoadUnsafe(ref pq, (nuint)(d + 16));
-            Step(lo, hi, k, ref a0); Step(lo, hi, k + 16, ref a1); Step(lo, hi, k + 32, ref a2); Step(lo, hi, k + 48, ref a3);
-            Step(lo, hi, k + 64, ref a4); Step(lo, hi, k + 80, ref a5); Step(lo, hi, k + 96, ref a6); Step(lo, hi, k + 112, ref a7);
-            Step(lo, hi, k + 128, ref a8); Step(lo, hi, k + 144, ref a9); Step(lo, hi, k + 160, ref a10); Step(lo, hi, k + 176, ref a11);
-            Step(lo, hi, k + 192, ref a12); Step(lo, hi, k + 208, ref a13); Step(lo, hi, k + 224, ref a14); Step(lo, hi, k + 240, ref a15);
+            Step(lo, hi, k, ref a0); Step(lo, hi, k + 64, ref a1); Step(lo, hi, k + 128, ref a2); Step(lo, hi, k + 192, ref a3);
+            Step(lo, hi, k + 256, ref a4); Step(lo, hi, k + 320, ref a5); Step(lo, hi, k + 384, ref a6); Step(lo, hi, k + 448, ref a7);
+            Step(lo, hi, k + 512, ref a8); Step(lo, hi, k + 576, ref a9); Step(lo, hi, k + 640, ref a10); Step(lo, hi, k + 704, ref a11);
+            Step(lo, hi, k + 768, ref a12); Step(lo, hi, k + 832, ref a13); Step(lo, hi, k + 896, ref a14); Step(lo, hi, k + 960, ref a15);
         }
         (Reductions.Sum16(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15) * Vector512.Create(scale))
             .StoreUnsafe(ref MemoryMarshal.GetReference(scores));
@@ -163,11 +143,11 @@ internal static unsafe partial class AttentionBlocks
 
     /// <summary>One unit of one key into its accumulator: lanes 0–15, then 16–31, as the f32 kernel's two chunks.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Step(Vector512<float> qLow, Vector512<float> qHigh, uint* unit, ref Vector512<float> acc)
+    private static void Step(Vector512<float> qLow, Vector512<float> qHigh, byte* unit, ref Vector512<float> acc)
     {
-        var bits = Vector512.Load(unit);
-        acc = Vector512.FusedMultiplyAdd(qLow, Low(bits), acc);
-        acc = Vector512.FusedMultiplyAdd(qHigh, High(bits), acc);
+        BF16Chunk.Widen(unit, out var low, out var high);
+        acc = Vector512.FusedMultiplyAdd(qLow, low, acc);
+        acc = Vector512.FusedMultiplyAdd(qHigh, high, acc);
     }
 
     /// <summary>
@@ -189,22 +169,9 @@ internal static unsafe partial class AttentionBlocks
         ref float o = ref MemoryMarshal.GetReference(outputs);
         ref float w = ref MemoryMarshal.GetReference(weights);
         int rowBytes = headDim * sizeof(ushort), d = 0;
-        if (!wide)
-        {
-            // One unit (32 lanes) a pass with the f32 AVX2 loops.
-            for (; d < headDim; d += 32)
-            {
-                ref byte v = ref *(byte*)(values + d);
-                int j = 0;
-                for (; j + 2 <= count; j += 2)
-                    Accumulate2x32<PairedBF16Rows256>(ref Unsafe.Add(ref w, j * weightStride), weightStride, ref v, rowBytes, n, ref Unsafe.Add(ref o, j * headDim + d), headDim);
-                for (; j < count; j++)
-                    Accumulate1x32<PairedBF16Rows256>(ref Unsafe.Add(ref w, j * weightStride), ref v, rowBytes, n, ref Unsafe.Add(ref o, j * headDim + d));
-            }
-            return;
-        }
-        // 64 lanes (two units) a pass with the f32 kernels' own loops, reading the units in place; then a last unit.
-        for (; d + 64 <= headDim; d += 64)
+        // 64 lanes (two units) a pass with the f32 AVX-512 loops; what is left (all of it without AVX-512), one unit a
+        // pass with the f32 AVX2 loops. Each lane is fused in key order in either, so they agree bit for bit.
+        for (; wide && d + 64 <= headDim; d += 64)
         {
             ref byte v = ref *(byte*)(values + d);
             int j = 0;
@@ -213,9 +180,15 @@ internal static unsafe partial class AttentionBlocks
             for (; j < count; j++)
                 Accumulate1x64<PairedBF16Rows>(ref Unsafe.Add(ref w, j * weightStride), ref v, rowBytes, n, ref Unsafe.Add(ref o, j * headDim + d));
         }
-        if (d < headDim)
-            for (int j = 0; j < count; j++)
-                AccumulateUnit(ref Unsafe.Add(ref w, j * weightStride), (uint*)(values + d), headDim / 2, n, ref Unsafe.Add(ref o, j * headDim + d));
+        for (; d < headDim; d += 32)
+        {
+            ref byte v = ref *(byte*)(values + d);
+            int j = 0;
+            for (; j + 2 <= count; j += 2)
+                Accumulate2x32<PairedBF16Rows256>(ref Unsafe.Add(ref w, j * weightStride), weightStride, ref v, rowBytes, n, ref Unsafe.Add(ref o, j * headDim + d), headDim);
+            for (; j < count; j++)
+                Accumulate1x32<PairedBF16Rows256>(ref Unsafe.Add(ref w, j * weightStride), ref v, rowBytes, n, ref Unsafe.Add(ref o, j * headDim + d));
+        }
     }
 
     /// <summary>Two units of a value row (64 lanes) widened in place.</summary>
@@ -224,10 +197,14 @@ internal static unsafe partial class AttentionBlocks
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static void Load64(ref byte row, out Vector512<float> v0, out Vector512<float> v1, out Vector512<float> v2, out Vector512<float> v3)
         {
+            // BF16Chunk.Widen of each unit, written out: through that call the JIT reloaded the mask on every value
+            // (seen in the disassembly of Accumulate2x64), and here it keeps it in a register outside the loop.
             ref uint bits = ref Unsafe.As<byte, uint>(ref row);
-            var u0 = Vector512.LoadUnsafe(ref bits);
-            var u1 = Vector512.LoadUnsafe(ref bits, 16);
-            v0 = Low(u0); v1 = High(u0); v2 = Low(u1); v3 = High(u1);
+            Vector512<uint> u0 = Vector512.LoadUnsafe(ref bits), u1 = Vector512.LoadUnsafe(ref bits, 16), upper = Vector512.Create(0xFFFF_0000u);
+            v0 = Vector512.ShiftLeft(u0, 16).AsSingle();
+            v1 = (u0 & upper).AsSingle();
+            v2 = Vector512.ShiftLeft(u1, 16).AsSingle();
+            v3 = (u1 & upper).AsSingle();
         }
     }
 
@@ -237,25 +214,10 @@ internal static unsafe partial class AttentionBlocks
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static void Load32(ref byte row, out Vector256<float> v0, out Vector256<float> v1, out Vector256<float> v2, out Vector256<float> v3)
         {
-            ref uint bits = ref Unsafe.As<byte, uint>(ref row);
-            var w0 = Vector256.LoadUnsafe(ref bits);
-            var w1 = Vector256.LoadUnsafe(ref bits, 8);
-            v0 = Low(w0); v1 = Low(w1); v2 = High(w0); v3 = High(w1);
+            byte* unit = (byte*)Unsafe.AsPointer(ref row);
+            var upper = Vector256.Create(0xFFFF0000u);
+            BF16Chunk.WidenHalf(unit, 0, upper, out v0, out v2);
+            BF16Chunk.WidenHalf(unit, 1, upper, out v1, out v3);
         }
-    }
-
-    /// <summary>One query over one unit (32 lanes) of each value: two accumulators.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void AccumulateUnit(ref float w, uint* v, int wordsPerValue, int n, ref float o)
-    {
-        Vector512<float> a0 = Vector512.LoadUnsafe(ref o), a1 = Vector512.LoadUnsafe(ref o, 16);
-        for (int i = 0; i < n; i++)
-        {
-            var u = Vector512.Load(v + (long)i * wordsPerValue);
-            var x = Vector512.Create(Unsafe.Add(ref w, i));
-            a0 = Vector512.FusedMultiplyAdd(x, Low(u), a0);
-            a1 = Vector512.FusedMultiplyAdd(x, High(u), a1);
-        }
-        a0.StoreUnsafe(ref o); a1.StoreUnsafe(ref o, 16);
     }
 }

@@ -136,8 +136,11 @@ public sealed unsafe class WeightMatrix : IDisposable
     private byte* ChunkPointer(int row, int chunk) =>
         Data + (row / BlockRows) * BlockBytes + ((long)chunk * BlockRows + row % BlockRows) * ChunkBytes;
 
-    /// <summary>Where element i of a 32-element 16-bit chunk is stored: low half of lane i, or high half of lane i − 16.</summary>
-    private static int InterleavedIndex(int i) => i < 16 ? 2 * i : 2 * (i - 16) + 1;
+    /// <summary>
+    /// Where element i of a 32-element 16-bit chunk is stored: low half of lane i, or high half of lane i − 16. A bf16
+    /// KV pool stores its units the same way (<see cref="Kv.PagePool.PairedBF16"/>), so both widen with <see cref="BF16Chunk"/>.
+    /// </summary>
+    internal static int InterleavedIndex(int i) => i < 16 ? 2 * i : 2 * (i - 16) + 1;
 
     /// <summary>
     /// Chunk lane → source element: even lanes take elements 0–15, odd lanes 16–31 (see <see cref="InterleavedIndex"/>).

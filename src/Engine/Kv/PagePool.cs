@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using Reasoning.Engine.Kernels;
 using Reasoning.Engine.Models;
 
 namespace Reasoning.Engine.Kv;
@@ -160,35 +161,29 @@ public sealed unsafe class PagePool : IDisposable
                 Store(vector.Slice(c * 16, 16), head + ((long)c * PageSize + slot) * 16 * ElementSize);
     }
 
-    /// <summary>Rounds 32 lanes to bf16 as one interleaved unit: lane j at 2j, lane 16 + j at 2j + 1.</summary>
+    /// <summary>Rounds 32 lanes to bf16 as one interleaved unit, in the layout of a packed bf16 weight chunk.</summary>
     private static void StorePaired(ReadOnlySpan<float> lanes, ushort* unit)
     {
-        for (int j = 0; j < 16; j++)
-        {
-            unit[2 * j] = Kernels.Convert.SingleToBF16(lanes[j]);
-            unit[2 * j + 1] = Kernels.Convert.SingleToBF16(lanes[16 + j]);
-        }
+        for (int i = 0; i < 32; i++)
+            unit[WeightMatrix.InterleavedIndex(i)] = Kernels.Convert.SingleToBF16(lanes[i]);
     }
 
-    /// <summary>Widens one interleaved unit back to its 32 lanes in order (exact).</summary>
+    /// <summary>Widens one interleaved unit back to its 32 lanes in order (exact), as the matrix kernels widen a weight chunk.</summary>
     private static void LoadPaired(ushort* unit, Span<float> lanes)
     {
-        if (Vector128.IsHardwareAccelerated)
+        if (Vector256.IsHardwareAccelerated)
         {
-            // Words 4q..4q+3 hold lanes 4q..4q+3 (low halves) and 16 + 4q.. (high halves): a shift and a mask each.
-            for (int q = 0; q < 4; q++)
+            var upper = Vector256.Create(0xFFFF0000u);
+            for (int half = 0; half < 2; half++)
             {
-                var words = Vector128.Load((uint*)unit + 4 * q);
-                Vector128.ShiftLeft(words, 16).AsSingle().CopyTo(lanes.Slice(4 * q, 4));
-                (words & Vector128.Create(0xFFFF0000u)).AsSingle().CopyTo(lanes.Slice(16 + 4 * q, 4));
+                BF16Chunk.WidenHalf((byte*)unit, half, upper, out var low, out var high);
+                low.CopyTo(lanes.Slice(8 * half, 8));
+                high.CopyTo(lanes.Slice(16 + 8 * half, 8));
             }
             return;
         }
-        for (int j = 0; j < 16; j++)
-        {
-            lanes[j] = Kernels.Convert.BF16ToSingle(unit[2 * j]);
-            lanes[16 + j] = Kernels.Convert.BF16ToSingle(unit[2 * j + 1]);
-        }
+        for (int i = 0; i < 32; i++)
+            lanes[i] = Kernels.Convert.BF16ToSingle(unit[WeightMatrix.InterleavedIndex(i)]);
     }
 
     private void Store(ReadOnlySpan<float> source, byte* at)
