@@ -45,13 +45,17 @@ internal static class EvalCommand
             string dir = ModelLocator.Countdown(p.GetValue(model), strat.Kind == StrategyKind.Apr ? "countdown-apr" : "countdown-sos");
             using var loaded = TransformerModel.Load(dir);
             var codec = new TokenizerCodec(Tokenizer.Load(dir));
-            using var engine = new InferenceEngine(loaded, new EngineOptions { KvMemoryBytes = ByteSize.Parse(p.GetValue(kvMemory)!), Threads = p.GetValue(threads), KvDType = KvOptions.Parse(p.GetValue(kvDType)!) });
+            var kvType = KvOptions.Parse(p.GetValue(kvDType)!);
+            using var engine = new InferenceEngine(loaded, new EngineOptions { KvMemoryBytes = ByteSize.Parse(p.GetValue(kvMemory)!), Threads = p.GetValue(threads), KvDType = kvType });
             var options = new SolveOptions { Strategy = strat, ContextWindow = p.GetValue(context), Temperature = p.GetValue(temperature), Seed = p.GetValue(seed) };
             using var results = ResultsFile.Open(p.GetValue(output)!, p.GetValue(resume));
             var records = new List<JsonObject>(results.Existing.Values);
             var todo = Enumerable.Range(0, list.Count).Where(i => !results.Existing.ContainsKey(i)).ToList();
 
             int width = p.GetValue(parallel);
+            // How and where every record ran, so a file extended with --resume elsewhere shows which latencies compare.
+            int engineThreads = p.GetValue(threads) > 0 ? p.GetValue(threads) : Environment.ProcessorCount;
+            string kvName = kvType == Engine.Kv.KvDType.BF16 ? "bf16" : "f32";
             if (width is < 1 or > 256)
                 throw new Engine.Errors.InvalidRequestException($"--parallel {width} must be between 1 and 256.");
 
@@ -67,7 +71,7 @@ internal static class EvalCommand
                         ["strategy"] = strat.ToString(), ["context"] = options.ContextWindow, ["solved"] = r.Solved, ["verified"] = r.Verified,
                         ["solution"] = r.Solution is null ? null : new JsonArray(r.Solution.Select(s => (JsonNode)s).ToArray()), ["reason"] = r.Reason,
                         ["total_tokens"] = r.TotalTokens, ["sequential_tokens"] = r.SequentialTokens, ["threads"] = r.Threads, ["elapsed_ms"] = Math.Round(r.ElapsedMilliseconds, 1),
-                        ["parallel"] = width, ["engine_threads"] = p.GetValue(threads) > 0 ? p.GetValue(threads) : Environment.ProcessorCount, ["kv_dtype"] = p.GetValue(kvDType)!.Trim().ToLowerInvariant(),
+                        ["parallel"] = width, ["engine_threads"] = engineThreads, ["kv_dtype"] = kvName,
                         ["machine"] = MachineDescription.Current,
                     };
                     results.Append(record);
