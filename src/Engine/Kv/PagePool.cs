@@ -238,7 +238,9 @@ public sealed unsafe class PagePool : IDisposable
     /// <summary>Copies the first <paramref name="slots"/> tokens of every layer and head from one page to another.</summary>
     public void CopySlots(int from, int to, int slots)
     {
-        int bytes = slots * HeadDim * ElementSize, chunkBytes = slots * 16 * ElementSize, plane = PageSize * 16 * ElementSize;
+        // Keys are stored one plane per unit of lanes: 16-lane chunks, or 32-lane paired units in a paired bf16 pool.
+        int unitLanes = PairedBF16 ? 32 : 16;
+        int bytes = slots * HeadDim * ElementSize, unitBytes = slots * unitLanes * ElementSize, plane = PageSize * unitLanes * ElementSize;
         for (int l = 0; l < Layers; l++)
             for (int kv = 0; kv < 2; kv++)
                 for (int h = 0; h < KvHeads; h++)
@@ -246,12 +248,9 @@ public sealed unsafe class PagePool : IDisposable
                     byte* source = HeadPointer(from, l, kv == 1, h), target = HeadPointer(to, l, kv == 1, h);
                     if (kv == 1 || !KeysChunkMajor)
                         new ReadOnlySpan<byte>(source, bytes).CopyTo(new Span<byte>(target, bytes));
-                    else if (PairedBF16)
-                        for (int p = 0; p < HeadDim / 32; p++)
-                            new ReadOnlySpan<byte>(source + p * 2 * plane, 2 * chunkBytes).CopyTo(new Span<byte>(target + p * 2 * plane, 2 * chunkBytes));
                     else
-                        for (int c = 0; c < HeadDim / 16; c++)
-                            new ReadOnlySpan<byte>(source + c * plane, chunkBytes).CopyTo(new Span<byte>(target + c * plane, chunkBytes));
+                        for (int c = 0; c < HeadDim / unitLanes; c++)
+                            new ReadOnlySpan<byte>(source + c * plane, unitBytes).CopyTo(new Span<byte>(target + c * plane, unitBytes));
                 }
     }
 
