@@ -5,7 +5,7 @@ using System.Runtime.Intrinsics.X86;
 namespace Reasoning.Engine.Kernels;
 
 /// <summary>
-/// Several <see cref="Vectors.Sum(Vector512{float})"/> at once (AVX-512 only). Sum adds an accumulator's lanes in one
+/// Several <see cref="Vectors.Sum(Vector512{float})"/> at once (AVX-512; a portable form elsewhere, for tests). Sum adds an accumulator's lanes in one
 /// fixed order: halves, quarters, then pairs. Here the parts of several accumulators are shuffled side by side so
 /// that one addition serves all of them, every lane going through the same additions in the same order (float addition
 /// commutes exactly), so each result is bitwise Sum's. Used where many short reductions end a loop: attention scores
@@ -25,7 +25,7 @@ internal static class Reductions
         // One accumulator's quarter per 128-bit lane, then (e0 + e1) + (e2 + e3) within each lane, left in its lane 0.
         var q = Quarters(Halves(a0, a1), Halves(a2, a3));
         var p = Pairs(q, q);
-        return Avx512F.PermuteVar16x32(Pairs(p, p), Vector512.Create(0, 4, 8, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)).GetLower().GetLower();
+        return Permute(Pairs(p, p), Vector512.Create(0, 4, 8, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)).GetLower().GetLower();
     }
 
     /// <summary>
@@ -64,21 +64,48 @@ internal static class Reductions
         var p23 = Pairs(q2, q3);
         var sums = Pairs(p01, p23);
         // Lane 4·b + c now holds key 4·c + b.
-        return Avx512F.PermuteVar16x32(sums, Vector512.Create(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15));
+        return Permute(sums, Vector512.Create(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15));
     }
+
+    // Each step below has a portable form with the same additions on the same operands, taken where AVX-512 is
+    // missing (the JIT drops the other branch): the Vector512 kernels never run there in production, but their tests
+    // do, emulated, so both families are checked on any machine.
 
     /// <summary>[a.q0 + a.q2, a.q1 + a.q3, b.q0 + b.q2, b.q1 + b.q3] (q = 128-bit quarters): Sum's halves of a and b.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<float> Halves(Vector512<float> a, Vector512<float> b) =>
-        Avx512F.Shuffle4x128(a, b, 0b01_00_01_00) + Avx512F.Shuffle4x128(a, b, 0b11_10_11_10);
+        Avx512F.IsSupported
+            ? Avx512F.Shuffle4x128(a, b, 0b01_00_01_00) + Avx512F.Shuffle4x128(a, b, 0b11_10_11_10)
+            : Join(Q(a, 0) + Q(a, 2), Q(a, 1) + Q(a, 3), Q(b, 0) + Q(b, 2), Q(b, 1) + Q(b, 3));
 
     /// <summary>Sum's quarters: x.q0 + x.q1, x.q2 + x.q3, y.q0 + y.q1, y.q2 + y.q3.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<float> Quarters(Vector512<float> x, Vector512<float> y) =>
-        Avx512F.Shuffle4x128(x, y, 0b10_00_10_00) + Avx512F.Shuffle4x128(x, y, 0b11_01_11_01);
+        Avx512F.IsSupported
+            ? Avx512F.Shuffle4x128(x, y, 0b10_00_10_00) + Avx512F.Shuffle4x128(x, y, 0b11_01_11_01)
+            : Join(Q(x, 0) + Q(x, 1), Q(x, 2) + Q(x, 3), Q(y, 0) + Q(y, 1), Q(y, 2) + Q(y, 3));
 
     /// <summary>Within each 128-bit lane: [x0 + x1, x2 + x3, y0 + y1, y2 + y3].</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<float> Pairs(Vector512<float> x, Vector512<float> y) =>
-        Avx512F.Shuffle(x, y, 0b10_00_10_00) + Avx512F.Shuffle(x, y, 0b11_01_11_01);
+        Avx512F.IsSupported
+            ? Avx512F.Shuffle(x, y, 0b10_00_10_00) + Avx512F.Shuffle(x, y, 0b11_01_11_01)
+            : Join(Pairs(Q(x, 0), Q(y, 0)), Pairs(Q(x, 1), Q(y, 1)), Pairs(Q(x, 2), Q(y, 2)), Pairs(Q(x, 3), Q(y, 3)));
+
+    /// <summary>The lanes of <paramref name="v"/> in the order <paramref name="order"/> gives.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Permute(Vector512<float> v, Vector512<int> order) =>
+        Avx512F.IsSupported ? Avx512F.PermuteVar16x32(v, order) : Vector512.Shuffle(v, order);
+
+    /// <summary>[x0 + x1, x2 + x3, y0 + y1, y2 + y3] of one 128-bit quarter (portable form).</summary>
+    private static Vector128<float> Pairs(Vector128<float> x, Vector128<float> y) =>
+        Vector128.Create(x.GetElement(0) + x.GetElement(1), x.GetElement(2) + x.GetElement(3),
+            y.GetElement(0) + y.GetElement(1), y.GetElement(2) + y.GetElement(3));
+
+    /// <summary>128-bit quarter <paramref name="i"/> of <paramref name="v"/>.</summary>
+    private static Vector128<float> Q(Vector512<float> v, int i) =>
+        i < 2 ? (i == 0 ? v.GetLower().GetLower() : v.GetLower().GetUpper()) : (i == 2 ? v.GetUpper().GetLower() : v.GetUpper().GetUpper());
+
+    private static Vector512<float> Join(Vector128<float> q0, Vector128<float> q1, Vector128<float> q2, Vector128<float> q3) =>
+        Vector512.Create(Vector256.Create(q0, q1), Vector256.Create(q2, q3));
 }
