@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Reasoning.Engine.Kernels;
 
@@ -7,17 +8,18 @@ namespace Reasoning.Engine.Kernels;
 // element keeps its 16-lane accumulator as two Vector256 halves (lanes 0–7, 8–15), fed by the same FMAs in the same
 // order as the Vector512 kernels and reduced by the same Sum, so results are bitwise identical to them.
 // With 16 ymm registers a kernel cannot hold both halves of many outputs, so it makes two passes over a block, one per
-// half (bytes 0–31, then 32–63 of every 64-byte chunk). Both passes touch the same cache lines, so the first streams
-// the block from DRAM in order and the second finds it in cache.
+// half (bytes 0–31, then 32–63 of every 64-byte chunk). Both passes touch the same cache lines, so the second finds in
+// cache what the first brought in.
 public static unsafe partial class MatMul
 {
     /// <summary>Blocks [first, end) with the Vector256 kernels: 4 x rows at a time, then the leftover rows one by one.</summary>
     /// <remarks>
     /// As in the Vector512 path, a streamed matrix has its next block requested into L2 while this one is computed,
-    /// spread over the loop: group g's pass over rows j0, j0 + 1 requests those rows of the next block's chunks c ≡ g (mod groups) in its
-    /// first pass, and a lone GEMV requests 4 rows of each chunk per pass. The former scheme requested the whole next
-    /// block in one burst when a block started; measured on a 2-core Zen 1 EPYC (no AVX-512) over the layers of
-    /// Qwen2.5-0.5B streamed from DRAM, 4 rows 5.9–8.2 → 3.6 ms a layer, 16 rows 13.6–15.3 → 10.2–11.3 ms.
+    /// spread over the loop: group g's first-half passes request the next block's chunks c ≡ g (mod groups), a few
+    /// lines per loop step. The lone GEMV (one row) requests nothing: it reads its block strictly forward, which the
+    /// hardware prefetcher follows, and on a Zen 3 its software requests cost it 10–16% (one layer of Qwen2.5-0.5B from
+    /// DRAM, 1.87 → 1.68 ms with two threads, 4.4 → 3.7 ms with one; the tenth session had added them on a Zen 1, where
+    /// they measured within noise).
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RunBlocks256<T>(in Job job, int first, int end) where T : unmanaged, IWeightChunk
@@ -35,18 +37,17 @@ public static unsafe partial class MatMul
             {
                 float* x = job.X + (long)r * job.XStride;
                 float* y = job.Y + (long)r * job.Rows;
-                Tile4x2<T>(block, job.Chunks, x, job.XStride, y, job.Rows, o, valid, job.Bias, next, groups, g);
+                Tile4x8<T>(block, job.Chunks, x, job.XStride, y, job.Rows, o, valid, job.Bias, next, groups, g);
             }
             for (; r < job.XRows; r++)
-                Row1x8Halves<T>(block, job.Chunks, job.X + (long)r * job.XStride, job.Y + (long)r * job.Rows, o, valid, job.Bias,
-                    groups == 0 && r == 0 ? next : null);
+                Row1x8Halves<T>(block, job.Chunks, job.X + (long)r * job.XStride, job.Y + (long)r * job.Rows, o, valid, job.Bias);
         }
     }
 
     /// <summary>One x row against the 8 rows of a block (GEMV), one lane half per pass: 8 accumulators a pass.</summary>
     // The stack buffer is written before it is read: zeroing it cost every call 8 stores.
     [MethodImpl(MethodImplOptions.AggressiveOptimization), SkipLocalsInit]
-    private static void Row1x8Halves<T>(byte* block, int chunks, float* x, float* y, int o, int valid, float* bias, byte* next)
+    private static void Row1x8Halves<T>(byte* block, int chunks, float* x, float* y, int o, int valid, float* bias)
         where T : unmanaged, IWeightChunk
     {
         Vector256<float>* low = stackalloc Vector256<float>[WeightMatrix.BlockRows];
@@ -58,11 +59,8 @@ public static unsafe partial class MatMul
             Vector256<float> a4 = default, a5 = default, a6 = default, a7 = default;
             byte* w = block;
             float* xp = x + 8 * half;
-            byte* pf = next == null ? null : next + 4 * half * WeightMatrix.ChunkBytes;
             for (int c = 0; c < chunks; c++, w += ChunkStride, xp += step)
             {
-                if (pf != null)
-                    PrefetchLines(pf + (long)c * ChunkStride, 4);
                 var x0 = Vector256.Load(xp);
                 var x1 = T.Vectors == 2 ? Vector256.Load(xp + 16) : default;
                 AccumulateHalf<T>(w + 0 * 64, half, upper, x0, x1, ref a0);
@@ -84,96 +82,203 @@ public static unsafe partial class MatMul
         }
     }
 
-    /// <summary>Most chunks in one k-segment of <see cref="Tile4x2{T}"/>: 4 x rows of it are 16 KiB, half of a Zen 3 L1.</summary>
+    /// <summary>Most chunks in one k-segment of <see cref="Tile4x8{T}"/>: 4 x rows of it are 16 KiB, half of a Zen 3 L1.</summary>
     private const int SegmentChunks = 32;
 
     /// <summary>
-    /// Four x rows against the block's rows two at a time (j0, j0 + 1), one lane half per pass: 8 accumulators, 4
-    /// widened weight vectors and 2 x vectors; each x load feeds 2 FMAs and each widened weight vector 4. The four row
-    /// pairs run in one call (one call per pair cost 2–4% in call overhead on K = 896).
+    /// Four x rows against all 8 rows of a block. Per k-segment, weight rows 0–2 and 3–5 go through
+    /// <see cref="Pass4x3{T}"/> and rows 6–7 through <see cref="Pass4x2{T}"/>, each once per lane half; the accumulators
+    /// wait in a stack buffer between segments and are reduced, four outputs at a time, at the end.
     /// </summary>
     /// <remarks>
-    /// Each of the 8 passes (4 row pairs × 2 halves) touches every cache line of the 4 x rows, which for K = 4864 (the
-    /// down projection) are 78 KB: more than L1, so every pass re-read them from L2 and the tile ran at ~38 GFLOP/s on
-    /// one Zen 3 core against 64–76 for K = 896. So k is cut into segments of at most <see cref="SegmentChunks"/>
-    /// chunks, and all 8 passes run over one segment before the next: the segment's x stays in L1. A pass's
-    /// accumulators wait in a stack buffer between segments and resume where they left off, so every accumulator still
-    /// sees the same FMAs in the same k order and the result is bitwise unchanged. Measured on a Zen 3 (one 8 × 4864
-    /// block in L2, one core): 38 → 58–64 GFLOP/s; all 24 layers of Qwen2.5-0.5B from DRAM, two threads, the down
-    /// projection at 16 rows 2.6–3.0 → 1.7–2.0 ms and at 4 rows 1.0–1.1 → 0.7–0.8 ms. K = 896 (one segment) is unchanged.
-    /// The loop walks pointers only (no chunk counter or half index), which keeps every pointer out of the stack.
+    /// <para>
+    /// <b>Segments.</b> Each of the 6 passes touches every cache line of the 4 x rows, which for K = 4864 (the down
+    /// projection) are 78 KB: more than L1, so every pass re-read them from L2, and the tile ran at ~38 GFLOP/s on one
+    /// Zen 3 core against 64–76 for K = 896. So k is cut into segments of at most <see cref="SegmentChunks"/> chunks and
+    /// all passes run over one segment before the next, while its x stays in L1 (one 8 × 4864 block in L2, one core:
+    /// 38 → 58–64 GFLOP/s). A pass resumes its accumulators where the last segment left them, so each still sees the
+    /// same FMAs in the same k order: the result is bitwise unchanged.
+    /// </para>
+    /// <para>
+    /// <b>Three weight rows a pass.</b> Each accumulator takes two dependent FMAs a chunk (low then high elements, the
+    /// order the Vector512 kernels use). With 8 accumulators (the former 4×2 tile) that is 16 FMAs, 8 cycles at two
+    /// FMAs a cycle, exactly the 2 × 4-cycle latency of an accumulator's chain: no slack, and the tile ran at ~70% of
+    /// the FMA peak in L1. Twelve accumulators leave 4 cycles of slack; with 3 widened weight vectors and one x vector
+    /// they fill the 16 ymm registers. Measured against the 4×2 tile on a Zen 3 (all 24 layers of Qwen2.5-0.5B from
+    /// DRAM, two threads, alternating in one process): a layer 9% faster at 16 rows and 15% at 4.
+    /// </para>
     /// </remarks>
-    // The stack buffer is written before it is read: zeroing it cost every call stores.
+    // The stack buffers are written before they are read.
     [MethodImpl(MethodImplOptions.AggressiveOptimization), SkipLocalsInit]
-    private static void Tile4x2<T>(byte* block, int chunks, float* x, int xStride, float* y, int yStride, int o, int valid, float* bias,
+    private static void Tile4x8<T>(byte* block, int chunks, float* x, int xStride, float* y, int yStride, int o, int valid, float* bias,
         byte* next, int every, int phase)
         where T : unmanaged, IWeightChunk
     {
-        // [pair][half][8]: the accumulators of every pass, between segments.
+        // Output (x row r, weight row j): lanes 0–7 at saved[(2j)·4 + r], lanes 8–15 at saved[(2j + 1)·4 + r].
         Vector256<float>* saved = stackalloc Vector256<float>[64];
-        var upper = Vector256.Create(0xFFFF_0000u);
         int step = 16 * T.Vectors;
         int segments = (chunks + SegmentChunks - 1) / SegmentChunks;
-        // The first chunk at or after the segment's start that is ≡ phase (mod every): this group's share of the next
-        // block's chunks, which its first-half passes request into L2.
+        long toNext = next == null ? 0 : next - block, dueStep = (long)every * ChunkStride;
+        // This group's share of the next block: the chunks ≡ phase (mod every); dueChunk is the first at or after the
+        // segment's start. The first-half passes request them.
         int dueChunk = phase;
         for (int s = 0, c0 = 0; s < segments; s++)
         {
             int c1 = (int)((long)chunks * (s + 1) / segments);
-            for (int j0 = 0; j0 < valid; j0 += 2)
+            byte* end = block + (long)c1 * ChunkStride;
+            for (int j0 = 0; j0 < valid; j0 += 3)
             {
                 for (int half = 0; half < 2; half++)
                 {
-                    Vector256<float>* a = saved + 8 * (j0 + half);
-                    Vector256<float> a00 = default, a01 = default, a10 = default, a11 = default;
-                    Vector256<float> a20 = default, a21 = default, a30 = default, a31 = default;
-                    if (s > 0)
-                    {
-                        a00 = a[0]; a01 = a[1]; a10 = a[2]; a11 = a[3]; a20 = a[4]; a21 = a[5]; a30 = a[6]; a31 = a[7];
-                    }
-                    // Pointers only in the loop (no chunk counter, no half index): with fewer live registers the JIT
-                    // keeps them all out of the stack. A chunk's half h starts 32·h bytes in, for every dtype.
-                    byte* w = block + (long)c0 * ChunkStride + j0 * 64 + 32 * half, end = block + (long)c1 * ChunkStride;
-                    long xOffset = 8 * half + (long)c0 * step;
-                    float* x0 = x + xOffset, x1 = x0 + xStride, x2 = x0 + 2 * xStride, x3 = x0 + 3 * xStride;
+                    // A chunk's half h starts 32·h bytes in, for every dtype.
+                    byte* w = block + (long)c0 * ChunkStride + j0 * 64 + 32 * half;
+                    float* x0 = x + 8 * half + (long)c0 * step;
                     byte* due = next == null || half == 1 ? null : w + (long)(dueChunk - c0) * ChunkStride;
-                    for (; w < end; w += ChunkStride, x0 += step, x1 += step, x2 += step, x3 += step)
-                    {
-                        if (w == due)
-                        {
-                            PrefetchLines(next + (w - block), 2);
-                            due += (long)every * ChunkStride;
-                        }
-                        T.WidenHalf(w, 0, upper, out var l0, out var h0);
-                        T.WidenHalf(w + 64, 0, upper, out var l1, out var h1);
-                        // Every row's low-half FMAs before any high-half one: an accumulator's two FMAs of a chunk are then
-                        // 8 instructions apart instead of back to back (36 against 32 GFLOP/s on a Zen 1 core in L1).
-                        Pair(x0, l0, l1, ref a00, ref a01);
-                        Pair(x1, l0, l1, ref a10, ref a11);
-                        Pair(x2, l0, l1, ref a20, ref a21);
-                        Pair(x3, l0, l1, ref a30, ref a31);
-                        if (T.Vectors == 2)
-                        {
-                            Pair(x0 + 16, h0, h1, ref a00, ref a01);
-                            Pair(x1 + 16, h0, h1, ref a10, ref a11);
-                            Pair(x2 + 16, h0, h1, ref a20, ref a21);
-                            Pair(x3 + 16, h0, h1, ref a30, ref a31);
-                        }
-                    }
-                    if (s + 1 < segments || half == 0)
-                    {
-                        a[0] = a00; a[1] = a01; a[2] = a10; a[3] = a11; a[4] = a20; a[5] = a21; a[6] = a30; a[7] = a31;
-                        continue;
-                    }
-                    Vector256<float>* low = a - 8;
-                    FinishPairs(low[0], a00, low[1], a01, low[2], a10, low[3], a11, y, yStride, o, j0, valid, bias);
-                    FinishPairs(low[4], a20, low[5], a21, low[6], a30, low[7], a31, y + 2 * yStride, yStride, o, j0, valid, bias);
+                    Vector256<float>* acc = saved + (j0 * 2 + half) * 4;
+                    if (j0 < 6)
+                        Pass4x3<T>(w, end, x0, xStride, step, acc, s > 0, due, dueStep, toNext);
+                    else
+                        Pass4x2<T>(w, end, x0, xStride, step, acc, s > 0, due, dueStep, toNext);
                 }
             }
             while (dueChunk < c1)
                 dueChunk += every;
             c0 = c1;
         }
+        for (int j = 0; j < valid; j += 2)
+            for (int r = 0; r < 4; r += 2)
+            {
+                Vector256<float>* a = saved + j * 8 + r, b = a + 8;
+                FinishPairs(a[0], a[4], b[0], b[4], a[1], a[5], b[1], b[5], y + (long)r * yStride, yStride, o, j, valid, bias);
+            }
+    }
+
+    /// <summary>
+    /// One lane half of weight rows j0 … j0 + 2 against 4 x rows over the chunks from <paramref name="w"/> to
+    /// <paramref name="end"/>: 12 accumulators, 3 widened weight vectors and 1 x vector (the 16 ymm registers). The
+    /// accumulator of weight row j0 + j and x row r is acc[8j + r]; they are loaded when <paramref name="resume"/> and
+    /// always stored back. From <paramref name="due"/> on, every <paramref name="dueStep"/> bytes, the same 3 rows of
+    /// the chunk <paramref name="toNext"/> bytes ahead are requested into L2.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Pass4x3<T>(byte* w, byte* end, float* x0, long xStride, int step, Vector256<float>* acc, bool resume,
+        byte* due, long dueStep, long toNext)
+        where T : unmanaged, IWeightChunk
+    {
+        Vector256<float> a00 = default, a01 = default, a02 = default, a10 = default, a11 = default, a12 = default;
+        Vector256<float> a20 = default, a21 = default, a22 = default, a30 = default, a31 = default, a32 = default;
+        if (resume)
+        {
+            a00 = acc[0]; a10 = acc[1]; a20 = acc[2]; a30 = acc[3];
+            a01 = acc[8]; a11 = acc[9]; a21 = acc[10]; a31 = acc[11];
+            a02 = acc[16]; a12 = acc[17]; a22 = acc[18]; a32 = acc[19];
+        }
+        float* x1 = x0 + xStride, x2 = x1 + xStride, x3 = x2 + xStride;
+        for (; w < end; w += ChunkStride, x0 += step, x1 += step, x2 += step, x3 += step)
+        {
+            if (w == due)
+            {
+                PrefetchLines(w + toNext, 3);
+                due += dueStep;
+            }
+            var l0 = Low<T>(w); var l1 = Low<T>(w + 64); var l2 = Low<T>(w + 128);
+            Triple(x0, l0, l1, l2, ref a00, ref a01, ref a02);
+            Triple(x1, l0, l1, l2, ref a10, ref a11, ref a12);
+            Triple(x2, l0, l1, l2, ref a20, ref a21, ref a22);
+            Triple(x3, l0, l1, l2, ref a30, ref a31, ref a32);
+            if (T.Vectors == 2)
+            {
+                var h0 = High<T>(w); var h1 = High<T>(w + 64); var h2 = High<T>(w + 128);
+                Triple(x0 + 16, h0, h1, h2, ref a00, ref a01, ref a02);
+                Triple(x1 + 16, h0, h1, h2, ref a10, ref a11, ref a12);
+                Triple(x2 + 16, h0, h1, h2, ref a20, ref a21, ref a22);
+                Triple(x3 + 16, h0, h1, h2, ref a30, ref a31, ref a32);
+            }
+        }
+        acc[0] = a00; acc[1] = a10; acc[2] = a20; acc[3] = a30;
+        acc[8] = a01; acc[9] = a11; acc[10] = a21; acc[11] = a31;
+        acc[16] = a02; acc[17] = a12; acc[18] = a22; acc[19] = a32;
+    }
+
+    /// <summary><see cref="Pass4x3{T}"/> for weight rows j0, j0 + 1 (the last two of a block): 8 accumulators.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Pass4x2<T>(byte* w, byte* end, float* x0, long xStride, int step, Vector256<float>* acc, bool resume,
+        byte* due, long dueStep, long toNext)
+        where T : unmanaged, IWeightChunk
+    {
+        Vector256<float> a00 = default, a01 = default, a10 = default, a11 = default;
+        Vector256<float> a20 = default, a21 = default, a30 = default, a31 = default;
+        if (resume)
+        {
+            a00 = acc[0]; a10 = acc[1]; a20 = acc[2]; a30 = acc[3];
+            a01 = acc[8]; a11 = acc[9]; a21 = acc[10]; a31 = acc[11];
+        }
+        // Made once: the JIT does not hoist a vector constant out of a loop, and here a register is free for it.
+        var upper = Vector256.Create(0xFFFF_0000u);
+        float* x1 = x0 + xStride, x2 = x1 + xStride, x3 = x2 + xStride;
+        for (; w < end; w += ChunkStride, x0 += step, x1 += step, x2 += step, x3 += step)
+        {
+            if (w == due)
+            {
+                PrefetchLines(w + toNext, 2);
+                due += dueStep;
+            }
+            T.WidenHalf(w, 0, upper, out var l0, out var h0);
+            T.WidenHalf(w + 64, 0, upper, out var l1, out var h1);
+            // Every row's low-half FMAs before any high-half one: an accumulator's two FMAs of a chunk are then 8
+            // instructions apart instead of back to back.
+            Pair(x0, l0, l1, ref a00, ref a01);
+            Pair(x1, l0, l1, ref a10, ref a11);
+            Pair(x2, l0, l1, ref a20, ref a21);
+            Pair(x3, l0, l1, ref a30, ref a31);
+            if (T.Vectors == 2)
+            {
+                Pair(x0 + 16, h0, h1, ref a00, ref a01);
+                Pair(x1 + 16, h0, h1, ref a10, ref a11);
+                Pair(x2 + 16, h0, h1, ref a20, ref a21);
+                Pair(x3 + 16, h0, h1, ref a30, ref a31);
+            }
+        }
+        acc[0] = a00; acc[1] = a10; acc[2] = a20; acc[3] = a30;
+        acc[8] = a01; acc[9] = a11; acc[10] = a21; acc[11] = a31;
+    }
+
+    /// <summary>
+    /// <see cref="IWeightChunk.WidenHalf"/>'s low vector alone (elements 8h … 8h + 7 of a half-offset chunk). For bf16
+    /// the bits are read with an aligned load (a packed matrix is 64-byte aligned and a half-chunk 32): a plain load
+    /// would be merged by the JIT with <see cref="High{T}"/>'s load of the same bytes, and with no register left in
+    /// <see cref="Pass4x3{T}"/> it kept the raw bits on the stack, three stores and reloads a chunk. The two kinds of
+    /// load are not merged, so the high phase reads the bits again, straight into its mask's vpand.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Low<T>(byte* chunk) where T : unmanaged, IWeightChunk
+    {
+        if (typeof(T) == typeof(BF16Chunk) && Avx2.IsSupported)
+            return Avx2.ShiftLeftLogical(Avx.LoadAlignedVector256((uint*)chunk), 16).AsSingle();
+        T.WidenHalf(chunk, 0, Vector256.Create(0xFFFF_0000u), out var low, out _);
+        return low;
+    }
+
+    /// <summary>
+    /// <see cref="IWeightChunk.WidenHalf"/>'s high vector alone. The bf16 mask is made here, inside the loop: with no
+    /// register free for it the JIT rebuilds it each step (one broadcast load), which costs less than spilling.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> High<T>(byte* chunk) where T : unmanaged, IWeightChunk
+    {
+        T.WidenHalf(chunk, 0, Vector256.Create(0xFFFF_0000u), out _, out var high);
+        return high;
+    }
+
+    /// <summary>Eight floats of one x row into the accumulators of three weight rows.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Triple(float* x, Vector256<float> w0, Vector256<float> w1, Vector256<float> w2,
+        ref Vector256<float> a0, ref Vector256<float> a1, ref Vector256<float> a2)
+    {
+        var xa = Vector256.Load(x);
+        a0 = Vector256.FusedMultiplyAdd(w0, xa, a0);
+        a1 = Vector256.FusedMultiplyAdd(w1, xa, a1);
+        a2 = Vector256.FusedMultiplyAdd(w2, xa, a2);
     }
 
     /// <summary>Eight floats of one x row into the accumulators of two weight rows.</summary>
