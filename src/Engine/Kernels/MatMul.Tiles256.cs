@@ -118,9 +118,12 @@ public static unsafe partial class MatMul
         Vector256<float>* saved = stackalloc Vector256<float>[64];
         int step = 16 * T.Vectors;
         int segments = (chunks + SegmentChunks - 1) / SegmentChunks;
-        long toNext = next == null ? 0 : next - block, dueStep = (long)every * ChunkStride;
-        // This group's share of the next block: the chunks ≡ phase (mod every); dueChunk is the first at or after the
-        // segment's start. The first-half passes request them.
+        long dueStep = (long)every * ChunkStride, requestStep = (long)every * RequestBytes;
+        byte* nextEnd = next + (long)chunks * ChunkStride;
+        // This group's share of the next block: in its first-half passes, the chunks c ≡ phase (mod every); dueChunk
+        // is the first at or after the segment's start. Pass p requests 3 lines at byte (p·chunks + c)·192 of the next
+        // block at chunk c: over the three passes and all groups, every line of the block once (and a few of the
+        // block after it, which are skipped), and for one group (4 rows) in address order.
         int dueChunk = phase;
         for (int s = 0, c0 = 0; s < segments; s++)
         {
@@ -133,12 +136,19 @@ public static unsafe partial class MatMul
                     // A chunk's half h starts 32·h bytes in, for every dtype.
                     byte* w = block + (long)c0 * ChunkStride + j0 * 64 + 32 * half;
                     float* x0 = x + 8 * half + (long)c0 * step;
-                    byte* due = next == null || half == 1 ? null : w + (long)(dueChunk - c0) * ChunkStride;
+                    var requests = new Requests
+                    {
+                        Due = next == null || half == 1 ? null : w + (long)(dueChunk - c0) * ChunkStride,
+                        DueStep = dueStep,
+                        At = next + ((long)(j0 / 3) * chunks + dueChunk) * RequestBytes,
+                        Step = requestStep,
+                        End = nextEnd,
+                    };
                     Vector256<float>* acc = saved + (j0 * 2 + half) * 4;
                     if (j0 < 6)
-                        Pass4x3<T>(w, end, x0, xStride, step, acc, s > 0, due, dueStep, toNext);
+                        Pass4x3<T>(w, end, x0, xStride, step, acc, s > 0, requests);
                     else
-                        Pass4x2<T>(w, end, x0, xStride, step, acc, s > 0, due, dueStep, toNext);
+                        Pass4x2<T>(w, end, x0, xStride, step, acc, s > 0, requests);
                 }
             }
             while (dueChunk < c1)
@@ -157,12 +167,11 @@ public static unsafe partial class MatMul
     /// One lane half of weight rows j0 … j0 + 2 against 4 x rows over the chunks from <paramref name="w"/> to
     /// <paramref name="end"/>: 12 accumulators, 3 widened weight vectors and 1 x vector (the 16 ymm registers). The
     /// accumulator of weight row j0 + j and x row r is acc[8j + r]; they are loaded when <paramref name="resume"/> and
-    /// always stored back. From <paramref name="due"/> on, every <paramref name="dueStep"/> bytes, the same 3 rows of
-    /// the chunk <paramref name="toNext"/> bytes ahead are requested into L2.
+    /// always stored back. At each chunk <paramref name="requests"/> is due at, it requests its next lines into L2.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Pass4x3<T>(byte* w, byte* end, float* x0, long xStride, int step, Vector256<float>* acc, bool resume,
-        byte* due, long dueStep, long toNext)
+        Requests requests)
         where T : unmanaged, IWeightChunk
     {
         Vector256<float> a00 = default, a01 = default, a02 = default, a10 = default, a11 = default, a12 = default;
@@ -176,11 +185,8 @@ public static unsafe partial class MatMul
         float* x1 = x0 + xStride, x2 = x1 + xStride, x3 = x2 + xStride;
         for (; w < end; w += ChunkStride, x0 += step, x1 += step, x2 += step, x3 += step)
         {
-            if (w == due)
-            {
-                PrefetchLines(w + toNext, 3);
-                due += dueStep;
-            }
+            if (w == requests.Due)
+                requests.Issue();
             var l0 = Low<T>(w); var l1 = Low<T>(w + 64); var l2 = Low<T>(w + 128);
             Triple(x0, l0, l1, l2, ref a00, ref a01, ref a02);
             Triple(x1, l0, l1, l2, ref a10, ref a11, ref a12);
@@ -203,7 +209,7 @@ public static unsafe partial class MatMul
     /// <summary><see cref="Pass4x3{T}"/> for weight rows j0, j0 + 1 (the last two of a block): 8 accumulators.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Pass4x2<T>(byte* w, byte* end, float* x0, long xStride, int step, Vector256<float>* acc, bool resume,
-        byte* due, long dueStep, long toNext)
+        Requests requests)
         where T : unmanaged, IWeightChunk
     {
         Vector256<float> a00 = default, a01 = default, a10 = default, a11 = default;
@@ -218,11 +224,8 @@ public static unsafe partial class MatMul
         float* x1 = x0 + xStride, x2 = x1 + xStride, x3 = x2 + xStride;
         for (; w < end; w += ChunkStride, x0 += step, x1 += step, x2 += step, x3 += step)
         {
-            if (w == due)
-            {
-                PrefetchLines(w + toNext, 2);
-                due += dueStep;
-            }
+            if (w == requests.Due)
+                requests.Issue();
             T.WidenHalf(w, 0, upper, out var l0, out var h0);
             T.WidenHalf(w + 64, 0, upper, out var l1, out var h1);
             // Every row's low-half FMAs before any high-half one: an accumulator's two FMAs of a chunk are then 8
@@ -241,6 +244,35 @@ public static unsafe partial class MatMul
         }
         acc[0] = a00; acc[1] = a10; acc[2] = a20; acc[3] = a30;
         acc[8] = a01; acc[9] = a11; acc[10] = a21; acc[11] = a31;
+    }
+
+    /// <summary>Bytes of the next block one due chunk of a tile pass requests: 3 cache lines.</summary>
+    private const int RequestBytes = 3 * WeightMatrix.ChunkBytes;
+
+    /// <summary>
+    /// Where a tile pass requests the next block into L2: at the chunk <see cref="Due"/> points to (then every
+    /// <see cref="DueStep"/> bytes), the 3 lines from <see cref="At"/> (then every <see cref="Step"/> bytes), none at or
+    /// past <see cref="End"/>.
+    /// </summary>
+    /// <remarks>
+    /// The lines go in address order rather than as the rows the pass computes (its own 2–3 lines of each 512-byte
+    /// chunk, the former scheme): on a Zen 3 that made a 4-row layer 13–17% faster (24 layers of Qwen2.5-0.5B from
+    /// DRAM, two threads, alternating in one process: 2.61 → 2.26 and 3.15 → 2.62 ms), and 16 rows, which are bound
+    /// by the FMAs, unchanged. Sequential requests are what the hardware prefetcher and the DRAM pages serve best.
+    /// </remarks>
+    private struct Requests
+    {
+        public byte* Due, At, End;
+        public long DueStep, Step;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Issue()
+        {
+            if (At < End)
+                PrefetchLines(At, 3);
+            At += Step;
+            Due += DueStep;
+        }
     }
 
     /// <summary>
