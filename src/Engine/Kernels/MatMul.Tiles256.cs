@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 
 namespace Reasoning.Engine.Kernels;
 
@@ -15,8 +14,8 @@ public static unsafe partial class MatMul
     /// <summary>Blocks [first, end) with the Vector256 kernels: 4 x rows at a time, then the leftover rows one by one.</summary>
     /// <remarks>
     /// As in the Vector512 path, a streamed matrix has its next block requested into L2 while this one is computed,
-    /// spread over the loop: group g's first-half passes request the next block's chunks c ≡ g (mod groups), a few
-    /// lines per loop step. The lone GEMV (one row) requests nothing: it reads its block strictly forward, which the
+    /// spread over the loop: group g's first-half passes, at the chunks c ≡ g (mod groups), request 3 lines each of
+    /// the next block in address order (<see cref="Requests"/>). The lone GEMV (one row) requests nothing: it reads its block strictly forward, which the
     /// hardware prefetcher follows, and on a Zen 3 its software requests cost it 10–16% (one layer of Qwen2.5-0.5B from
     /// DRAM, 1.87 → 1.68 ms with two threads, 4.4 → 3.7 ms with one; the tenth session had added them on a Zen 1, where
     /// they measured within noise).
@@ -187,14 +186,14 @@ public static unsafe partial class MatMul
         {
             if (w == requests.Due)
                 requests.Issue();
-            var l0 = Low<T>(w); var l1 = Low<T>(w + 64); var l2 = Low<T>(w + 128);
+            var l0 = T.WidenLow(w); var l1 = T.WidenLow(w + 64); var l2 = T.WidenLow(w + 128);
             Triple(x0, l0, l1, l2, ref a00, ref a01, ref a02);
             Triple(x1, l0, l1, l2, ref a10, ref a11, ref a12);
             Triple(x2, l0, l1, l2, ref a20, ref a21, ref a22);
             Triple(x3, l0, l1, l2, ref a30, ref a31, ref a32);
             if (T.Vectors == 2)
             {
-                var h0 = High<T>(w); var h1 = High<T>(w + 64); var h2 = High<T>(w + 128);
+                var h0 = T.WidenHigh(w); var h1 = T.WidenHigh(w + 64); var h2 = T.WidenHigh(w + 128);
                 Triple(x0 + 16, h0, h1, h2, ref a00, ref a01, ref a02);
                 Triple(x1 + 16, h0, h1, h2, ref a10, ref a11, ref a12);
                 Triple(x2 + 16, h0, h1, h2, ref a20, ref a21, ref a22);
@@ -273,33 +272,6 @@ public static unsafe partial class MatMul
             At += Step;
             Due += DueStep;
         }
-    }
-
-    /// <summary>
-    /// <see cref="IWeightChunk.WidenHalf"/>'s low vector alone (elements 8h … 8h + 7 of a half-offset chunk). For bf16
-    /// the bits are read with an aligned load (a packed matrix is 64-byte aligned and a half-chunk 32): a plain load
-    /// would be merged by the JIT with <see cref="High{T}"/>'s load of the same bytes, and with no register left in
-    /// <see cref="Pass4x3{T}"/> it kept the raw bits on the stack, three stores and reloads a chunk. The two kinds of
-    /// load are not merged, so the high phase reads the bits again, straight into its mask's vpand.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> Low<T>(byte* chunk) where T : unmanaged, IWeightChunk
-    {
-        if (typeof(T) == typeof(BF16Chunk) && Avx2.IsSupported)
-            return Avx2.ShiftLeftLogical(Avx.LoadAlignedVector256((uint*)chunk), 16).AsSingle();
-        T.WidenHalf(chunk, 0, Vector256.Create(0xFFFF_0000u), out var low, out _);
-        return low;
-    }
-
-    /// <summary>
-    /// <see cref="IWeightChunk.WidenHalf"/>'s high vector alone. The bf16 mask is made here, inside the loop: with no
-    /// register free for it the JIT rebuilds it each step (one broadcast load), which costs less than spilling.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> High<T>(byte* chunk) where T : unmanaged, IWeightChunk
-    {
-        T.WidenHalf(chunk, 0, Vector256.Create(0xFFFF_0000u), out _, out var high);
-        return high;
     }
 
     /// <summary>Eight floats of one x row into the accumulators of three weight rows.</summary>

@@ -5,7 +5,8 @@ using System.Runtime.Intrinsics.X86;
 namespace Reasoning.Engine.Kernels;
 
 /// <summary>
-/// Several <see cref="Vectors.Sum(Vector512{float})"/> at once (AVX-512; a portable form elsewhere, for tests). Sum adds an accumulator's lanes in one
+/// Several <see cref="Vectors.Sum(Vector512{float})"/> at once (with AVX-512; elsewhere, where only tests run the
+/// Vector512 kernels, emulated, each result is simply its own Sum). Sum adds an accumulator's lanes in one
 /// fixed order: halves, quarters, then pairs. Here the parts of several accumulators are shuffled side by side so
 /// that one addition serves all of them, every lane going through the same additions in the same order (float addition
 /// commutes exactly), so each result is bitwise Sum's. Used where many short reductions end a loop: attention scores
@@ -22,10 +23,12 @@ internal static class Reductions
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Sum4(Vector512<float> a0, Vector512<float> a1, Vector512<float> a2, Vector512<float> a3)
     {
+        if (!Avx512F.IsSupported)
+            return Vector128.Create(Vectors.Sum(a0), Vectors.Sum(a1), Vectors.Sum(a2), Vectors.Sum(a3));
         // One accumulator's quarter per 128-bit lane, then (e0 + e1) + (e2 + e3) within each lane, left in its lane 0.
         var q = Quarters(Halves(a0, a1), Halves(a2, a3));
         var p = Pairs(q, q);
-        return Permute(Pairs(p, p), Vector512.Create(0, 4, 8, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)).GetLower().GetLower();
+        return Avx512F.PermuteVar16x32(Pairs(p, p), Vector512.Create(0, 4, 8, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)).GetLower().GetLower();
     }
 
     /// <summary>
@@ -54,6 +57,10 @@ internal static class Reductions
         Vector512<float> a4, Vector512<float> a5, Vector512<float> a6, Vector512<float> a7, Vector512<float> a8, Vector512<float> a9,
         Vector512<float> a10, Vector512<float> a11, Vector512<float> a12, Vector512<float> a13, Vector512<float> a14, Vector512<float> a15)
     {
+        if (!Avx512F.IsSupported)
+            return Vector512.Create(Vectors.Sum(a0), Vectors.Sum(a1), Vectors.Sum(a2), Vectors.Sum(a3), Vectors.Sum(a4),
+                Vectors.Sum(a5), Vectors.Sum(a6), Vectors.Sum(a7), Vectors.Sum(a8), Vectors.Sum(a9), Vectors.Sum(a10),
+                Vectors.Sum(a11), Vectors.Sum(a12), Vectors.Sum(a13), Vectors.Sum(a14), Vectors.Sum(a15));
         // Halves: [a_j lanes 0-7 + lanes 8-15 | the same for a_j+1], as Sum's first step.
         var h0 = Halves(a0, a1); var h1 = Halves(a2, a3); var h2 = Halves(a4, a5); var h3 = Halves(a6, a7);
         var h4 = Halves(a8, a9); var h5 = Halves(a10, a11); var h6 = Halves(a12, a13); var h7 = Halves(a14, a15);
@@ -64,48 +71,21 @@ internal static class Reductions
         var p23 = Pairs(q2, q3);
         var sums = Pairs(p01, p23);
         // Lane 4·b + c now holds key 4·c + b.
-        return Permute(sums, Vector512.Create(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15));
+        return Avx512F.PermuteVar16x32(sums, Vector512.Create(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15));
     }
-
-    // Each step below has a portable form with the same additions on the same operands, taken where AVX-512 is
-    // missing (the JIT drops the other branch): the Vector512 kernels never run there in production, but their tests
-    // do, emulated, so both families are checked on any machine.
 
     /// <summary>[a.q0 + a.q2, a.q1 + a.q3, b.q0 + b.q2, b.q1 + b.q3] (q = 128-bit quarters): Sum's halves of a and b.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<float> Halves(Vector512<float> a, Vector512<float> b) =>
-        Avx512F.IsSupported
-            ? Avx512F.Shuffle4x128(a, b, 0b01_00_01_00) + Avx512F.Shuffle4x128(a, b, 0b11_10_11_10)
-            : Join(Q(a, 0) + Q(a, 2), Q(a, 1) + Q(a, 3), Q(b, 0) + Q(b, 2), Q(b, 1) + Q(b, 3));
+        Avx512F.Shuffle4x128(a, b, 0b01_00_01_00) + Avx512F.Shuffle4x128(a, b, 0b11_10_11_10);
 
     /// <summary>Sum's quarters: x.q0 + x.q1, x.q2 + x.q3, y.q0 + y.q1, y.q2 + y.q3.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<float> Quarters(Vector512<float> x, Vector512<float> y) =>
-        Avx512F.IsSupported
-            ? Avx512F.Shuffle4x128(x, y, 0b10_00_10_00) + Avx512F.Shuffle4x128(x, y, 0b11_01_11_01)
-            : Join(Q(x, 0) + Q(x, 1), Q(x, 2) + Q(x, 3), Q(y, 0) + Q(y, 1), Q(y, 2) + Q(y, 3));
+        Avx512F.Shuffle4x128(x, y, 0b10_00_10_00) + Avx512F.Shuffle4x128(x, y, 0b11_01_11_01);
 
     /// <summary>Within each 128-bit lane: [x0 + x1, x2 + x3, y0 + y1, y2 + y3].</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<float> Pairs(Vector512<float> x, Vector512<float> y) =>
-        Avx512F.IsSupported
-            ? Avx512F.Shuffle(x, y, 0b10_00_10_00) + Avx512F.Shuffle(x, y, 0b11_01_11_01)
-            : Join(Pairs(Q(x, 0), Q(y, 0)), Pairs(Q(x, 1), Q(y, 1)), Pairs(Q(x, 2), Q(y, 2)), Pairs(Q(x, 3), Q(y, 3)));
-
-    /// <summary>The lanes of <paramref name="v"/> in the order <paramref name="order"/> gives.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> Permute(Vector512<float> v, Vector512<int> order) =>
-        Avx512F.IsSupported ? Avx512F.PermuteVar16x32(v, order) : Vector512.Shuffle(v, order);
-
-    /// <summary>[x0 + x1, x2 + x3, y0 + y1, y2 + y3] of one 128-bit quarter (portable form).</summary>
-    private static Vector128<float> Pairs(Vector128<float> x, Vector128<float> y) =>
-        Vector128.Create(x.GetElement(0) + x.GetElement(1), x.GetElement(2) + x.GetElement(3),
-            y.GetElement(0) + y.GetElement(1), y.GetElement(2) + y.GetElement(3));
-
-    /// <summary>128-bit quarter <paramref name="i"/> of <paramref name="v"/>.</summary>
-    private static Vector128<float> Q(Vector512<float> v, int i) =>
-        i < 2 ? (i == 0 ? v.GetLower().GetLower() : v.GetLower().GetUpper()) : (i == 2 ? v.GetUpper().GetLower() : v.GetUpper().GetUpper());
-
-    private static Vector512<float> Join(Vector128<float> q0, Vector128<float> q1, Vector128<float> q2, Vector128<float> q3) =>
-        Vector512.Create(Vector256.Create(q0, q1), Vector256.Create(q2, q3));
+        Avx512F.Shuffle(x, y, 0b10_00_10_00) + Avx512F.Shuffle(x, y, 0b11_01_11_01);
 }

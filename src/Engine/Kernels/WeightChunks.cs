@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Reasoning.Engine.Kernels;
 
@@ -23,6 +24,16 @@ internal unsafe interface IWeightChunk
     /// Only bf16 uses it (its high half is a mask); f32 needs no constant and f16, rare in checkpoints, keeps its own.
     /// </summary>
     static abstract void WidenHalf(byte* chunk, int half, Vector256<uint> upper, out Vector256<float> low, out Vector256<float> high);
+
+    /// <summary>
+    /// <see cref="WidenHalf"/>'s low vector alone, from <paramref name="half"/>, a chunk pointer already offset to its
+    /// lane half (32·h bytes in, for every dtype). With <see cref="WidenHigh"/>, for kernels with no register to spare
+    /// for the raw bits or the bf16 mask between the two.
+    /// </summary>
+    static abstract Vector256<float> WidenLow(byte* half);
+
+    /// <summary><see cref="WidenHalf"/>'s high vector alone (unused for f32); see <see cref="WidenLow"/>.</summary>
+    static abstract Vector256<float> WidenHigh(byte* half);
 }
 
 /// <summary>f32 chunks: 16 elements, loaded as they are.</summary>
@@ -43,6 +54,12 @@ internal readonly unsafe struct F32Chunk : IWeightChunk
         low = Vector256.Load((float*)chunk + 8 * half);
         high = default;
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> WidenLow(byte* half) => Vector256.Load((float*)half);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> WidenHigh(byte* half) => default;
 }
 
 /// <summary>
@@ -68,6 +85,23 @@ internal readonly unsafe struct BF16Chunk : IWeightChunk
         low = Vector256.ShiftLeft(bits, 16).AsSingle();
         high = (bits & upper).AsSingle();
     }
+
+    /// <remarks>
+    /// The bits are read with an aligned load (a packed matrix is 64-byte aligned, a lane half 32): the JIT merges two
+    /// plain loads of the same bytes, so <see cref="WidenHigh"/>'s load would become this one's, and a kernel out of
+    /// registers (the AVX2 4×3 pass) then kept the raw bits on the stack, three stores and reloads a chunk. It does
+    /// not merge an aligned load with a plain one, so the high half reads the bits again, straight into its vpand.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> WidenLow(byte* half) =>
+        (Avx2.IsSupported
+            ? Avx2.ShiftLeftLogical(Avx.LoadAlignedVector256((uint*)half), 16)
+            : Vector256.ShiftLeft(Vector256.Load((uint*)half), 16)).AsSingle();
+
+    /// <remarks>The mask is made here, inside the caller's loop: with no register free for it the JIT rebuilds it each
+    /// step (one broadcast load), which costs less than a spill.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> WidenHigh(byte* half) => (Vector256.Load((uint*)half) & Vector256.Create(0xFFFF_0000u)).AsSingle();
 }
 
 /// <summary>
@@ -95,6 +129,12 @@ internal readonly unsafe struct F16Chunk : IWeightChunk
         low = ToSingle(bits & Vector256.Create(0xFFFFu));
         high = ToSingle(Vector256.ShiftRightLogical(bits, 16));
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> WidenLow(byte* half) => ToSingle(Vector256.Load((uint*)half) & Vector256.Create(0xFFFFu));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> WidenHigh(byte* half) => ToSingle(Vector256.ShiftRightLogical(Vector256.Load((uint*)half), 16));
 
     /// <summary>The Vector256 form of <see cref="ToSingle(Vector512{uint})"/>, operation for operation.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -19,6 +19,8 @@ public sealed class ReductionsTests
     [Fact]
     public void Four_sums_side_by_side_are_bitwise_four_single_sums()
     {
+        if (!System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
+            return;   // without AVX-512, Sum4 and Sum16 are defined as one Sum per accumulator: nothing to compare
         var random = new Random(11);
         for (int trial = 0; trial < 2000; trial++)
         {
@@ -48,6 +50,8 @@ public sealed class ReductionsTests
     [Fact]
     public void Sixteen_sums_side_by_side_are_bitwise_sixteen_single_sums()
     {
+        if (!System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
+            return;
         var random = new Random(12);
         for (int trial = 0; trial < 500; trial++)
         {
