@@ -133,4 +133,26 @@ public sealed class MatMulTests
             narrow.Should().Equal(wide, $"{rows} rows of {dtype}");
         }
     }
+    [Theory]
+    [InlineData(1)]
+    [InlineData(28)]
+    [InlineData(152)]
+    public void The_Vector256_tile_passes_request_every_byte_of_the_next_block_once_in_pass_order(int chunks)
+    {
+        // A block is `chunks` chunks of 8 rows × 64 bytes. The tile's passes run over weight rows 0–2, 3–5 and 6–7,
+        // each lane half in turn, and each requests its part of the next block while it computes (a hint the results
+        // cannot show, so the arithmetic is checked here): consecutive parts, each sized by its rows, ending at the
+        // block's end.
+        long expectedStart = 0;
+        foreach (int j0 in new[] { 0, 3, 6 })
+            for (int half = 0; half < 2; half++)
+            {
+                int share = MatMul.NextBlockShare(j0, half, chunks, out long start);
+                int rows = Math.Min(3, WeightMatrix.BlockRows - j0);
+                share.Should().Be(rows * 32, $"rows {j0}+, half {half}");
+                start.Should().Be(expectedStart, $"rows {j0}+, half {half}");
+                expectedStart = start + (long)share * chunks;
+            }
+        expectedStart.Should().Be((long)chunks * WeightMatrix.BlockRows * 64);
+    }
 }
