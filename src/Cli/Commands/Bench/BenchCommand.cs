@@ -159,35 +159,31 @@ internal static class BenchCommand
         return cmd;
     }
 
-    /// <summary>Decode rates of each batch size: N children forked from one prompt, all generating at once.</summary>
+    /// <summary>
+    /// Decode rates of each batch size: N children forked from one prompt, all generating at once. The sizes take turns,
+    /// one run each a round (after one warm-up round), so a machine that speeds up or slows down over the minutes moves
+    /// every size alike and the ratios between them stay fair.
+    /// </summary>
     private static Dictionary<string, object> MeasureBatches(InferenceEngine engine, int runs, IReadOnlyList<int> sizes, int promptTokens, int tokensEach)
     {
-        var results = new List<Dictionary<string, object>>();
-        foreach (int size in sizes)
-        {
-            var rates = new List<double>();
-            for (int r = 0; r < runs + 1; r++)
+        var rates = sizes.Select(_ => new List<double>()).ToList();
+        for (int r = 0; r < runs + 1; r++)
+            for (int i = 0; i < sizes.Count; i++)
             {
-                using var parent = engine.CreateSequence(PromptTokens(promptTokens, engine.Model.Config.VocabSize, r));
-                parent.PrefillAsync().GetAwaiter().GetResult();
-                var children = Enumerable.Range(0, size).Select(_ => parent.Fork()).ToList();
-                long start = Stopwatch.GetTimestamp();
-                Task<GenerationResult>[] all;
-                using (engine.HoldSubmissions())
-                    all = [.. children.Select((s, i) => s.GenerateToEndAsync([], new SamplingOptions { MaxTokens = tokensEach, Temperature = 1, Seed = (ulong)i }))];
-                Task.WaitAll(all);
-                double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
-                children.ForEach(ch => ch.Dispose());
+                double rate = MeasureBatch(engine, sizes[i], PromptTokens(promptTokens, engine.Model.Config.VocabSize, r), tokensEach);
                 if (r > 0)
-                    rates.Add(all.Sum(t => t.Result.Tokens.Count) / seconds);
+                    rates[i].Add(rate);
             }
-            double rate = BenchStats.Median(rates);
+        var results = new List<Dictionary<string, object>>();
+        for (int i = 0; i < sizes.Count; i++)
+        {
+            double rate = BenchStats.Median(rates[i]);
             results.Add(new Dictionary<string, object>
             {
-                ["batch"] = size, ["tokens_per_s"] = rate,
+                ["batch"] = sizes[i], ["tokens_per_s"] = rate,
                 // Every sequence advances one token a step, so a step takes batch / rate seconds.
-                ["step_ms"] = Math.Round(1000.0 * size / rate, 3),
-                ["runs"] = rates,
+                ["step_ms"] = Math.Round(1000.0 * sizes[i] / rate, 3),
+                ["runs"] = rates[i],
             });
         }
         // Against batch 1 wherever it stands in the list: #3 asks ≥ 5× the rate at 16 and about the same step at 4.
@@ -199,6 +195,22 @@ internal static class BenchCommand
                 entry["step_vs_batch_1"] = Math.Round((int)entry["batch"] / ratio, 3);
             }
         return new Dictionary<string, object> { ["prompt_tokens"] = promptTokens, ["tokens"] = tokensEach, ["results"] = results };
+    }
+
+    /// <summary>One run: <paramref name="size"/> children of one prefilled prompt generate together; summed tokens/s.</summary>
+    private static double MeasureBatch(InferenceEngine engine, int size, int[] prompt, int tokensEach)
+    {
+        using var parent = engine.CreateSequence(prompt);
+        parent.PrefillAsync().GetAwaiter().GetResult();
+        var children = Enumerable.Range(0, size).Select(_ => parent.Fork()).ToList();
+        long start = Stopwatch.GetTimestamp();
+        Task<GenerationResult>[] all;
+        using (engine.HoldSubmissions())
+            all = [.. children.Select((s, i) => s.GenerateToEndAsync([], new SamplingOptions { MaxTokens = tokensEach, Temperature = 1, Seed = (ulong)i }))];
+        Task.WaitAll(all);
+        double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        children.ForEach(ch => ch.Dispose());
+        return all.Sum(t => t.Result.Tokens.Count) / seconds;
     }
 
     /// <summary>Parses <c>--batch 1,4,16</c>: positive sizes up to 1,024, or a clear error.</summary>
