@@ -271,9 +271,9 @@ public static unsafe partial class MatMul
     /// <item>Address order, rather than each pass requesting its own rows' 2–3 lines of every 512-byte chunk, made a
     /// 4-row layer 13–17% faster (2.61 → 2.26 ms).</item>
     /// <item>Spreading them over all six passes in proportion to their work, rather than 3 lines a chunk in the three
-    /// first-half passes only, made it another 9–17% faster (4, 5 and 8 rows; 2.51 → 2.19 ms at 4). A pass that
-    /// requests nothing for a while leaves the memory idle, and one that requests 3 lines every chunk queues them
-    /// behind one another.</item>
+    /// first-half passes only, made it another 6–13% faster with two threads and 17% with one (4, 5 and 8 rows; 2.51
+    /// → 2.19 ms at 4). A pass that requests nothing for a while leaves the memory idle, and one that requests 3
+    /// lines every chunk queues them behind one another.</item>
     /// <item>Requesting only some of the lines, for the hardware prefetcher to fill in the rest, was 30% slower: it does
     /// not follow the tile's strided reads.</item>
     /// </list>
