@@ -73,4 +73,43 @@ public sealed class FastExpDoubleTests
         FastExp.Exp(double.NaN).Should().Be(0.0);
         FastExp.Exp(Vector512.Create(double.NaN))[0].Should().Be(0.0);
     }
+    [Fact]
+    public void The_8_lane_float_form_equals_the_scalar_form_bit_for_bit_in_and_out_of_range()
+    {
+        // Machines without AVX-512 run this form; a model must give the same numbers there as with AVX-512.
+        float[] xs = [0f, -0f, -1e-30f, -0.34657f, -1f, -10.5f, -50f, -86.99f, -87f, -87.01f, -88f, -1000f,
+            float.NegativeInfinity, float.NaN, -3.3f, -0.125f];
+        for (int start = 0; start + 8 <= xs.Length; start += 4)
+        {
+            var v = FastExp.Exp(Vector256.Create(xs.AsSpan(start, 8)));
+            var wide = FastExp.Exp(Vector512.Create([.. xs.AsSpan(start, 8), .. xs.AsSpan(start, 8)]));
+            for (int i = 0; i < 8; i++)
+            {
+                BitConverter.SingleToInt32Bits(v[i]).Should().Be(BitConverter.SingleToInt32Bits(FastExp.Exp(xs[start + i])), $"exp({xs[start + i]})");
+                BitConverter.SingleToInt32Bits(v[i]).Should().Be(BitConverter.SingleToInt32Bits(wide[i]), $"exp({xs[start + i]})");
+            }
+        }
+    }
+
+    [Fact]
+    public void The_4_lane_double_form_equals_the_scalar_form_bit_for_bit_in_and_out_of_range()
+    {
+        // Built without a double-to-long conversion (AVX2 has none): 2^n must still come out exactly, down to −708.
+        double[] xs = [0, -0.0, -1e-300, -0.5, -0.34657359, -10, -100, -707.9, -708, -708.5, double.NegativeInfinity, double.NaN];
+        for (int i = 0; i <= 1000; i++)
+        {
+            double x = -708.0 * i / 1000;
+            var v = FastExp.Exp(Vector256.Create(x, x - 0.1, x * 0.5, x * 0.999));
+            v[0].Should().Be(FastExp.Exp(x));
+            v[1].Should().Be(FastExp.Exp(x - 0.1));
+            v[2].Should().Be(FastExp.Exp(x * 0.5));
+            v[3].Should().Be(FastExp.Exp(x * 0.999));
+        }
+        for (int start = 0; start + 4 <= xs.Length; start += 2)
+        {
+            var v = FastExp.Exp(Vector256.Create(xs.AsSpan(start, 4)));
+            for (int i = 0; i < 4; i++)
+                v[i].Should().Be(FastExp.Exp(xs[start + i]), $"exp({xs[start + i]})");
+        }
+    }
 }

@@ -76,6 +76,25 @@ public sealed class SmallKernelTests
             gate[i].Should().BeApproximately(expected[i], Math.Abs(expected[i]) * 5e-7f + 1e-30f);
     }
 
+    [Fact]
+    public void SiluMul_gives_a_gate_the_same_bits_in_a_vector_lane_as_in_the_scalar_tail()
+    {
+        // 35 gates: lanes 0–31 go through the vector loop on any machine (16 or 8 lanes a step), 32–34 through the
+        // scalar tail. The tail repeats three lane values, including a negative and a very negative gate.
+        float[] gate = [.. RandomData.Floats(32, seed: 3, scale: 12f), 0f, 0f, 0f];
+        gate[5] = -95f;
+        gate[33] = gate[5];
+        gate[32] = gate[1];
+        gate[34] = gate[2] = -2.75f;
+        var up = Enumerable.Repeat(1.5f, gate.Length).ToArray();
+        var result = new float[gate.Length];
+        Activations.SiluMul(gate, up, result);
+        result[32].Should().Be(result[1]);
+        result[33].Should().Be(result[5]);
+        result[34].Should().Be(result[2]);
+        result[5].Should().Be(0f);   // e^(−95) is below FastExp's range: −95 · 0, not −95 / ∞
+    }
+
     [Theory]
     [MemberData(nameof(Lengths))]
     public void Softmax_matches_the_reference(int n)
