@@ -7,9 +7,11 @@ namespace Reasoning.Engine.Kernels;
 /// e^x for x ≤ 0 (softmax arguments), vectorized: x = n·ln2 + r with |r| ≤ ln2/2 (ln2 split in two for accuracy),
 /// e^r by a degree-6 polynomial, 2^n by building the exponent bits. Relative error about 2e-7; inputs below −87
 /// (and −∞, and NaN) give 0. The scalar form runs the same operations, so a lane and the scalar tail agree bit for bit.
-/// Used by the engine's softmax, SiLU and sampler and by the trainer's attention: <c>MathF.Exp</c> is ~2.5 ns an element, and .NET 10's
-/// <c>Vector512.Exp</c> was measured at ~4 ns an element on both Zen 3 and Xeon machines (it works in double).
-/// Not for positive arguments above ~88 (the exponent overflows).
+/// Used by the engine's softmax, SiLU and sampler and by the trainer's attention: <c>MathF.Exp</c> is ~2.5 ns an
+/// element, and .NET 10's <c>Vector512.Exp</c> was measured at ~4 ns an element on both Zen 3 and Xeon machines (it
+/// works in double). Not for positive arguments above ~88 (the exponent overflows). The Vector256 forms repeat the
+/// Vector512 ones operation for operation (tests hold them bitwise equal): .NET 10 keeps <c>ISimdVector</c>, which
+/// would let one generic body serve both widths, internal.
 /// </summary>
 public static class FastExp
 {

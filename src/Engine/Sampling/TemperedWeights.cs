@@ -53,9 +53,7 @@ internal static class TemperedWeights
             }
         }
         for (; i < n; i++)
-        {
             Unsafe.Add(ref w, i) = Kernels.FastExp.Exp(Unsafe.Add(ref l, i) / t - max);   // NaN gives 0
-        }
         double total = 0;
         for (int j = 0; j < n; j++)
             total += Unsafe.Add(ref w, j);

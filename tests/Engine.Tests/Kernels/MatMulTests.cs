@@ -133,6 +133,7 @@ public sealed class MatMulTests
             narrow.Should().Equal(wide, $"{rows} rows of {dtype}");
         }
     }
+
     [Theory]
     [InlineData(1)]
     [InlineData(28)]
