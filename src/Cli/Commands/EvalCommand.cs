@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Reasoning.Engine.Generation;
+using Reasoning.Engine.Io;
 using Reasoning.Engine.Models;
 using Reasoning.Engine.Tokenization;
 using Reasoning.Evaluation;
@@ -134,10 +135,10 @@ internal static class EvalCommand
             {
                 Directory.CreateDirectory(dir);
                 string name = p.GetValue(title)!;
-                SafeFile.WriteText(Path.Combine(dir, "table.md"), table);
-                SafeFile.WriteText(Path.Combine(dir, "accuracy-vs-tokens.svg"), ComparisonReport.Plot(summaries, s => s.MeanTotalTokens, "mean total tokens per problem", name + ": accuracy against total tokens"));
-                SafeFile.WriteText(Path.Combine(dir, "accuracy-vs-sequential.svg"), ComparisonReport.Plot(summaries, s => s.MeanSequentialTokens, "mean sequential tokens per problem", name + ": accuracy against sequential tokens"));
-                SafeFile.WriteText(Path.Combine(dir, "accuracy-vs-latency.svg"), ComparisonReport.Plot(summaries, s => s.MeanLatencyMs / 1000, "mean latency per problem (s)", name + ": accuracy against latency"));
+                AtomicFile.WriteText(Path.Combine(dir, "table.md"), table);
+                AtomicFile.WriteText(Path.Combine(dir, "accuracy-vs-tokens.svg"), ComparisonReport.Plot(summaries, s => s.MeanTotalTokens, "mean total tokens per problem", name + ": accuracy against total tokens"));
+                AtomicFile.WriteText(Path.Combine(dir, "accuracy-vs-sequential.svg"), ComparisonReport.Plot(summaries, s => s.MeanSequentialTokens, "mean sequential tokens per problem", name + ": accuracy against sequential tokens"));
+                AtomicFile.WriteText(Path.Combine(dir, "accuracy-vs-latency.svg"), ComparisonReport.Plot(summaries, s => s.MeanLatencyMs / 1000, "mean latency per problem (s)", name + ": accuracy against latency"));
                 Console.Error.WriteLine($"wrote {dir}/table.md and three plots");
             }
             return 0;

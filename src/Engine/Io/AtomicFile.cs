@@ -32,4 +32,14 @@ public static class AtomicFile
         byte[] copy = bytes.ToArray();
         Write(path, s => s.Write(copy));
     }
+
+    /// <summary>Writes the text <paramref name="write"/> puts on a UTF-8 writer (no BOM, "\n" line ends) atomically.</summary>
+    public static void WriteText(string path, Action<TextWriter> write) => Write(path, stream =>
+    {
+        using var writer = new StreamWriter(stream, new System.Text.UTF8Encoding(false), leaveOpen: true) { NewLine = "\n" };
+        write(writer);
+    });
+
+    /// <summary>Writes <paramref name="text"/> atomically.</summary>
+    public static void WriteText(string path, string text) => WriteText(path, w => w.Write(text));
 }

@@ -5,10 +5,13 @@ namespace Reasoning.Engine.Tokenization;
 /// printable Latin-1 map to themselves, the others to U+0100 onwards. Byte-level BPE vocabularies are
 /// written in this alphabet (a space is 'Ġ', a newline 'Ċ').
 /// </summary>
-internal static class ByteLevelAlphabet
+public static class ByteLevelAlphabet
 {
     /// <summary>The character standing for each byte value.</summary>
-    public static readonly char[] ByteToChar = BuildByteToChar();
+    internal static readonly char[] ByteToChar = BuildByteToChar();
+
+    /// <summary>The character standing for each byte, in byte order.</summary>
+    public static IReadOnlyList<char> Characters => ByteToChar;
 
     private static readonly Dictionary<char, byte> CharToByte = Enumerable.Range(0, 256)
         .ToDictionary(b => ByteToChar[b], b => (byte)b);
@@ -35,6 +38,25 @@ internal static class ByteLevelAlphabet
         for (var i = 0; i < byteCount; i++)
             chars[i] = ByteToChar[bytes[i]];
         return new string(chars[..byteCount]);
+    }
+
+    /// <summary>
+    /// Maps alphabet characters back to the text whose UTF-8 bytes they stand for; false when a character is outside
+    /// the alphabet.
+    /// </summary>
+    public static bool TryDecode(string symbols, out string text)
+    {
+        var bytes = new byte[symbols.Length];
+        for (int i = 0; i < symbols.Length; i++)
+        {
+            if (!CharToByte.TryGetValue(symbols[i], out bytes[i]))
+            {
+                text = "";
+                return false;
+            }
+        }
+        text = System.Text.Encoding.UTF8.GetString(bytes);
+        return true;
     }
 
     /// <summary>

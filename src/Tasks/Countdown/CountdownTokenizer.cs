@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Reasoning.Engine.Tokenization;
 using System.Text.RegularExpressions;
 
 namespace Reasoning.Tasks.Countdown;
@@ -89,10 +90,10 @@ public sealed partial class CountdownTokenizer
                 pending.Append(idToToken[id]);
                 continue;
             }
-            text.Append(ByteLevelAlphabet.Decode(pending.ToString())).Append(EndOfText);
+            text.Append(DecodeSymbols(pending.ToString())).Append(EndOfText);
             pending.Clear();
         }
-        return text.Append(ByteLevelAlphabet.Decode(pending.ToString())).ToString();
+        return text.Append(DecodeSymbols(pending.ToString())).ToString();
     }
 
     /// <summary>The pre-tokenizer: each ASCII digit alone, the text between digits as one piece.</summary>
@@ -116,6 +117,9 @@ public sealed partial class CountdownTokenizer
 
     /// <summary>The regex of the Split pre-tokenizer, kept to a form every regex engine reads alike.</summary>
     public const string DigitPattern = "[0-9]";
+
+    private static string DecodeSymbols(string symbols) => ByteLevelAlphabet.TryDecode(symbols, out string text) ? text
+        : throw new CountdownFormatException($"'{symbols}' holds a character outside the byte-level alphabet; decode only ids of this tokenizer.");
 
     [GeneratedRegex("([0-9])")] private static partial Regex DigitSplit();
 }

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Reasoning.Engine.Tokenization;
 
 namespace Reasoning.Tasks.Countdown;
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
+using Reasoning.Engine.Io;
 using Reasoning.Tasks.Countdown;
 
 namespace Reasoning.Cli.Commands.Countdown;
@@ -35,7 +36,7 @@ internal static class GenerateCommand
                 return list;
             });
             var path = r.GetValue(output)!;
-            SafeFile.WriteText(path, ProblemFile.Format(problems));
+            AtomicFile.WriteText(path, ProblemFile.Format(problems));
             if (r.GetValue(json))
                 Console.WriteLine(new JsonObject { ["problems"] = problems.Count, ["split"] = r.GetValue(split), ["numbers"] = generator.NumberCount, ["out"] = path }.ToJsonString());
             else

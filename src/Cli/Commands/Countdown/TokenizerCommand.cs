@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Reasoning.Engine.Io;
 using Reasoning.Tasks.Countdown;
 
 namespace Reasoning.Cli.Commands.Countdown;
@@ -19,8 +20,8 @@ internal static class TokenizerCommand
             var json = r.GetValue(rebuild)
                 ? CountdownTokenizerBuilder.Build(CountdownTokenizerBuilder.DefaultCorpus(), r.GetValue(vocab))
                 : CountdownTokenizer.EmbeddedJson();
-            SafeFile.WriteText(Path.Combine(dir, "tokenizer.json"), json);
-            SafeFile.WriteText(Path.Combine(dir, "tokenizer_config.json"), CountdownTokenizerBuilder.Config());
+            AtomicFile.WriteText(Path.Combine(dir, "tokenizer.json"), json);
+            AtomicFile.WriteText(Path.Combine(dir, "tokenizer_config.json"), CountdownTokenizerBuilder.Config());
             Console.WriteLine($"wrote tokenizer.json ({CountdownTokenizer.FromJson(json).VocabularySize} tokens) and tokenizer_config.json to {dir}");
             return 0;
         }));

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
+using Reasoning.Engine.Io;
 using Reasoning.Tasks.Countdown;
 
 namespace Reasoning.Cli.Commands.Countdown;
@@ -62,8 +63,8 @@ internal static class TraceCommand
                 return 0;
             });
             var path = r.GetValue(output)!;
-            SafeFile.Write(path, w => records.ForEach(w.WriteLine));
-            if (r.GetValue(sequences) is { } seqPath) SafeFile.Write(seqPath, w => seqs.ForEach(w.WriteLine));
+            AtomicFile.WriteText(path, w => records.ForEach(w.WriteLine));
+            if (r.GetValue(sequences) is { } seqPath) AtomicFile.WriteText(seqPath, w => seqs.ForEach(w.WriteLine));
             var summary = new JsonObject { ["problems"] = problems.Count, ["solved"] = solved, ["spawns"] = spawns, ["sequences"] = seqs.Count, ["out"] = path };
             Console.WriteLine(r.GetValue(json) ? summary.ToJsonString()
                 : $"traced {problems.Count} problems ({r.GetValue(format)}): {solved} solved by the symbolic search, {spawns} children spawned; wrote {path}");
