@@ -16,6 +16,9 @@ internal sealed class GenerationJob
     public required SamplingOptions Options { get; init; }
     public required int MaxTokens { get; init; }
     public Func<int, bool>? StopCondition { get; init; }
+    /// <summary>Decodes generated tokens for <see cref="Matcher"/> and the streamed text pieces; null without stop strings.</summary>
+    public ITextStreamDecoder? Decoder { get; init; }
+    public StopStringMatcher? Matcher { get; init; }
     public CancellationToken Cancellation { get; init; }
 
     public Channel<GeneratedToken> Output { get; } = Channel.CreateUnbounded<GeneratedToken>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });

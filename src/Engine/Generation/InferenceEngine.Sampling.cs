@@ -39,6 +39,19 @@ public sealed partial class InferenceEngine
         return drawn;
     }
 
+    // The token's text piece; the last token also takes the decoder's pending text, which may complete a stop string.
+    private static GeneratedToken WithText(GeneratedToken token, string piece, ITextStreamDecoder decoder, StopStringMatcher matcher)
+    {
+        if (token.Finish is not null)
+        {
+            string tail = decoder.Flush();
+            if (!matcher.Stopped)
+                matcher.Push(tail);
+            piece += tail;
+        }
+        return token with { Text = piece, StopString = matcher.StopString, StopIndex = matcher.StopIndex };
+    }
+
     private readonly record struct Drawn(SampledToken Token, Exception? Error);
 
     private void Advance(GenerationJob job, int fed, Drawn drawn)
@@ -60,13 +73,28 @@ public sealed partial class InferenceEngine
             job.FirstTokenTicks = Stopwatch.GetTimestamp();
         job.Generated++;
         FinishReason? finish = null;
-        if (job.Options.StopTokenIds.Contains(sampled.Id) || (job.StopCondition?.Invoke(sampled.Id) ?? false))
+        string? piece = null;
+        if (job.Options.StopTokenIds.Contains(sampled.Id))
             finish = FinishReason.Stop;
-        else if (job.Generated >= job.MaxTokens)
+        else if (job.StopCondition?.Invoke(sampled.Id) ?? false)
+            finish = FinishReason.Stop;
+        else if (job.Decoder is { } decoder && job.Matcher is { } matcher)
+        {
+            // Stop strings are matched here, after the step, on text the request's own decoder produced: the token
+            // whose text completes a stop string is the last one.
+            piece = decoder.Push(sampled.Id);
+            matcher.Push(piece);
+            if (matcher.Stopped)
+                finish = FinishReason.Stop;
+        }
+        if (finish is null && job.Generated >= job.MaxTokens)
             finish = FinishReason.Length;
+        var token = new GeneratedToken(sampled.Id, sampled.Logprob, sampled.TopLogprobs, finish);
+        if (job.Decoder is not null && job.Matcher is not null)
+            token = WithText(token, piece ?? "", job.Decoder, job.Matcher);
         job.Input.Add(sampled.Id);
         job.Sequence.History.Add(sampled.Id);
-        job.Output.Writer.TryWrite(new GeneratedToken(sampled.Id, sampled.Logprob, sampled.TopLogprobs, finish));
+        job.Output.Writer.TryWrite(token);
         if (finish is not null)
         {
             _active.Remove(job);

@@ -70,7 +70,7 @@ public sealed partial class InferenceEngine : IDisposable
         return s;
     }
 
-    internal GenerationJob Submit(EngineSequence sequence, bool sample, SamplingOptions options, Func<int, bool>? stop, CancellationToken ct)
+    internal GenerationJob Submit(EngineSequence sequence, bool sample, SamplingOptions options, Func<int, bool>? stop, StopStrings? stopStrings, CancellationToken ct)
     {
         options.Validate(Model.Config.VocabSize);
         int context = Model.Config.MaxPositionEmbeddings;
@@ -102,6 +102,8 @@ public sealed partial class InferenceEngine : IDisposable
                 Options = options,
                 MaxTokens = Math.Min(options.MaxTokens, context - sequence.History.Count),
                 StopCondition = stop,
+                Decoder = stopStrings?.Decoder.CreateStreamDecoder(),
+                Matcher = stopStrings is null ? null : new StopStringMatcher(stopStrings.Strings),
                 Cancellation = ct,
                 Random = new RandomStream(options.Seed),
                 Arrival = ++_arrivals,
