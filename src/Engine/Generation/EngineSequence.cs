@@ -76,7 +76,7 @@ public sealed class EngineSequence : IDisposable
     /// <summary>Feeds every pending token through the model (prefill) without sampling.</summary>
     public async Task PrefillAsync(CancellationToken cancellationToken = default)
     {
-        await foreach (var _ in Run(false, new SamplingOptions { MaxTokens = 0 }, null, null, cancellationToken).ConfigureAwait(false))
+        await foreach (var _ in Run(new JobRequest(false, new SamplingOptions { MaxTokens = 0 }), cancellationToken).ConfigureAwait(false))
         {
         }
     }
@@ -92,7 +92,7 @@ public sealed class EngineSequence : IDisposable
         StopStrings? stopStrings = null, CancellationToken cancellationToken = default)
     {
         Append(tokens);
-        return Run(true, options, null, stopStrings, cancellationToken);
+        return Run(new JobRequest(true, options, StopStrings: stopStrings), cancellationToken);
     }
 
     /// <summary>
@@ -105,7 +105,7 @@ public sealed class EngineSequence : IDisposable
         Func<int, bool>? stopCondition, CancellationToken cancellationToken = default)
     {
         Append(tokens);
-        return Run(true, options, stopCondition, null, cancellationToken);
+        return Run(new JobRequest(true, options, StopCondition: stopCondition), cancellationToken);
     }
 
     /// <summary>Like <see cref="GenerateAsync(IEnumerable{int}, SamplingOptions, StopStrings?, CancellationToken)"/>, collecting the whole result.</summary>
@@ -138,10 +138,40 @@ public sealed class EngineSequence : IDisposable
             System.Diagnostics.Stopwatch.GetElapsedTime(first, end).TotalMilliseconds);
     }
 
-    private async IAsyncEnumerable<GeneratedToken> Run(bool sample, SamplingOptions options, Func<int, bool>? stopCondition,
-        StopStrings? stopStrings, [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>
+    /// Appends <paramref name="tokens"/> and returns each one's log-probability given every token before it (the
+    /// context and the earlier given tokens), with the <paramref name="topLogprobs"/> most likely tokens at its
+    /// position. The tokens are fed like a prefill, chunked and batched with other work in the engine's steps, and
+    /// they stay appended (computed, so a generation can continue after them); truncate the sequence to drop them.
+    /// </summary>
+    /// <exception cref="InvalidRequestException">The sequence is empty (the first token has nothing to be conditioned
+    /// on), a token is outside the vocabulary, or <paramref name="topLogprobs"/> is out of range.</exception>
+    public async Task<IReadOnlyList<ScoredToken>> ScoreAsync(IReadOnlyList<int> tokens, int topLogprobs = 0, CancellationToken cancellationToken = default)
     {
-        var job = _engine.Submit(this, sample, options, stopCondition, stopStrings, cancellationToken);
+        ArgumentNullException.ThrowIfNull(tokens);
+        if (tokens.Count == 0)
+        {
+            lock (_engine.KvLock)
+                ThrowIfUnusable();
+            return [];
+        }
+        var job = _engine.Submit(this, new JobRequest(false, new SamplingOptions { MaxTokens = 0 }, ScoreTokens: tokens, ScoreTopLogprobs: topLogprobs), cancellationToken);
+        try
+        {
+            await job.Output.Reader.Completion.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            job.CancelRequested = true;
+            _engine.Wake();
+            await job.Done.Task.ConfigureAwait(false);
+        }
+        return job.Scores;
+    }
+
+    private async IAsyncEnumerable<GeneratedToken> Run(JobRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var job = _engine.Submit(this, request, cancellationToken);
         try
         {
             await foreach (var token in job.Output.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))

@@ -32,3 +32,9 @@ public readonly record struct GeneratedToken(int Id, float Logprob, IReadOnlyLis
 /// <param name="PrefillMilliseconds">From submission to the first token.</param>
 /// <param name="DecodeMilliseconds">From the first token to the last.</param>
 public sealed record GenerationResult(IReadOnlyList<GeneratedToken> Tokens, FinishReason Finish, double PrefillMilliseconds, double DecodeMilliseconds);
+
+/// <summary>A given token's log-probability under the model, given every token before it.</summary>
+/// <param name="Id">The token id.</param>
+/// <param name="Logprob">log P(token | the context before it).</param>
+/// <param name="TopLogprobs">The most likely tokens at its position, when asked for.</param>
+public readonly record struct ScoredToken(int Id, float Logprob, IReadOnlyList<TokenLogprob> TopLogprobs);

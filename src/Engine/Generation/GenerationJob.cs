@@ -24,6 +24,14 @@ internal sealed class GenerationJob
     public Channel<GeneratedToken> Output { get; } = Channel.CreateUnbounded<GeneratedToken>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
     public RandomStream Random { get; init; } = new(0);
     public int Fed;
+    /// <summary>Index in the sequence's history of <see cref="Input"/>[0] (0 after a preemption recomputes all).</summary>
+    public int InputOffset;
+    /// <summary>For a scoring job: index in the history of the first token to score; -1 for other jobs.</summary>
+    public int ScoreStart = -1;
+    /// <summary>For a scoring job: alternatives reported per scored token.</summary>
+    public int ScoreTopLogprobs;
+    /// <summary>For a scoring job: the scores so far, in token order.</summary>
+    public List<ScoredToken> Scores { get; } = [];
     /// <summary>Order of submission: older jobs have priority and the newest is preempted first.</summary>
     public long Arrival;
     /// <summary>Preempted and not yet resumed: it waits until its whole input fits in the free pages.</summary>
@@ -35,4 +43,14 @@ internal sealed class GenerationJob
     public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public int Remaining => Input.Count - Fed;
+
+    /// <summary>Whether feeding the next <paramref name="n"/> input tokens yields logits that score a given token.</summary>
+    public bool ScoresWithin(int n)
+    {
+        if (ScoreStart < 0)
+            return false;
+        // Input position p's logits score history token InputOffset + p + 1.
+        int first = ScoreStart - InputOffset - 1, last = Input.Count - 2;
+        return Fed + n - 1 >= first && Fed <= last;
+    }
 }

@@ -52,10 +52,27 @@ public sealed partial class InferenceEngine
         return token with { Text = piece, StopString = matcher.StopString, StopIndex = matcher.StopIndex };
     }
 
+    // Each fed position's logits score the token after it; a recomputation after a preemption scores nothing twice.
+    private void Score(GenerationJob job, int fed, ReadOnlySpan<float> logits)
+    {
+        int vocab = Model.Config.VocabSize;
+        var history = job.Sequence.History;
+        for (int i = 0; i < fed; i++)
+        {
+            int target = job.InputOffset + job.Fed + i + 1;
+            if (target != job.ScoreStart + job.Scores.Count || target >= history.Count)
+                continue;
+            var s = Sampler.Score(logits.Slice(i * vocab, vocab), history[target], job.ScoreTopLogprobs);
+            job.Scores.Add(new ScoredToken(s.Id, s.Logprob, s.TopLogprobs));
+        }
+    }
+
     private readonly record struct Drawn(SampledToken Token, Exception? Error);
 
-    private void Advance(GenerationJob job, int fed, Drawn drawn)
+    private void Advance(GenerationJob job, int fed, Drawn drawn, ReadOnlyMemory<float> logits)
     {
+        if (job.ScoreStart >= 0 && logits.Length > 0)
+            Score(job, fed, logits.Span);
         job.Fed += fed;
         job.Sequence.FedCount += fed;
         if (job.Remaining > 0 || !job.Sample)

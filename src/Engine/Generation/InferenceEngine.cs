@@ -70,53 +70,6 @@ public sealed partial class InferenceEngine : IDisposable
         return s;
     }
 
-    internal GenerationJob Submit(EngineSequence sequence, bool sample, SamplingOptions options, Func<int, bool>? stop, StopStrings? stopStrings, CancellationToken ct)
-    {
-        options.Validate(Model.Config.VocabSize);
-        int context = Model.Config.MaxPositionEmbeddings;
-        lock (KvLock)
-        {
-            sequence.ThrowIfUnusable();
-            if (sequence.History.Count > context)
-                throw new InvalidRequestException($"the prompt holds {sequence.History.Count} tokens but the model's context window is {context}; shorten the prompt.");
-            long neededPages = (sequence.History.Count + (long)Options.PageSize - 1) / Options.PageSize;
-            if (neededPages > Pool.PageCount)
-                throw new KvCacheExhaustedException($"the sequence needs {neededPages} KV pages but the pool has only {Pool.PageCount}; give the engine more KV memory.");
-            foreach (int t in sequence.History)
-                if ((uint)t >= (uint)Model.Config.VocabSize)
-                    throw new InvalidRequestException($"token id {t} is outside the vocabulary [0, {Model.Config.VocabSize}).");
-            if (sample && sequence.FedCount == sequence.History.Count)
-            {
-                if (sequence.History.Count == 0)
-                    throw new InvalidRequestException("there is nothing to generate from: the prompt is empty. Give at least one token.");
-                // Everything is computed already: re-feed the last token to get the logits that follow it.
-                sequence.FedCount--;
-                sequence.Kv.Truncate(sequence.FedCount);
-            }
-            sequence.Busy = true;
-            var job = new GenerationJob
-            {
-                Sequence = sequence,
-                Input = [.. sequence.History.Skip(sequence.FedCount)],
-                Sample = sample,
-                Options = options,
-                MaxTokens = Math.Min(options.MaxTokens, context - sequence.History.Count),
-                StopCondition = stop,
-                Decoder = stopStrings?.Decoder.CreateStreamDecoder(),
-                Matcher = stopStrings is null ? null : new StopStringMatcher(stopStrings.Strings),
-                Cancellation = ct,
-                Random = new RandomStream(options.Seed),
-                Arrival = ++_arrivals,
-            };
-            if (!_incoming.Writer.TryWrite(job))
-            {
-                sequence.Busy = false;
-                throw new ObjectDisposedException(nameof(InferenceEngine));
-            }
-            return job;
-        }
-    }
-
     internal void Wake() => _incoming.Writer.TryWrite(Nudge);
 
     private static readonly GenerationJob Nudge = new()
@@ -243,7 +196,8 @@ public sealed partial class InferenceEngine : IDisposable
                     continue;   // waits for pages; handled below if nothing at all can run
                 }
                 bool last = n == job.Remaining;
-                rows.Add(new BatchRow(job.Sequence.Kv, job.Input.GetRange(job.Fed, n).ToArray(), SkipLogits: !(last && job.Sample)));
+                bool scores = job.ScoresWithin(n);
+                rows.Add(new BatchRow(job.Sequence.Kv, job.Input.GetRange(job.Fed, n).ToArray(), AllLogits: scores, SkipLogits: !scores && !(last && job.Sample)));
                 jobs.Add(job);
                 budget -= n;
             }
@@ -273,7 +227,7 @@ public sealed partial class InferenceEngine : IDisposable
             {
                 try
                 {
-                    Advance(jobs[r], rows[r].Tokens.Length, samples[r]);
+                    Advance(jobs[r], rows[r].Tokens.Length, samples[r], logits[r]);
                 }
                 catch (Exception e)
                 {
@@ -305,6 +259,7 @@ public sealed partial class InferenceEngine : IDisposable
             job.Input.Clear();
             job.Input.AddRange(job.Sequence.History);
             job.Fed = 0;
+            job.InputOffset = 0;
             job.Preempted = true;
             Interlocked.Increment(ref _preemptions);
             _stallSince = 0;
