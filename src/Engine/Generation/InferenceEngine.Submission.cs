@@ -86,6 +86,7 @@ public sealed partial class InferenceEngine
                     history.RemoveRange(scoreStart, scored.Count);
                 throw new ObjectDisposedException(nameof(InferenceEngine));
             }
+            Wake();
             return job;
         }
     }

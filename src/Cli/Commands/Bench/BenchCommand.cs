@@ -7,8 +7,8 @@ using Reasoning.Engine.Sampling;
 
 namespace Reasoning.Cli.Commands.Bench;
 
-/// <summary><c>reason bench decode|prefill|batch|fork</c>: engine throughput on a model or a random model of a named shape.</summary>
-internal static class BenchCommand
+/// <summary><c>reason bench decode|prefill|batch|fork|fork-wait</c>: engine throughput on a model or a random model of a named shape.</summary>
+internal static partial class BenchCommand
 {
     private sealed record Common(Option<string?> Model, Option<string?> Shape, Option<int> Runs, Option<bool> Json, Option<int> Threads, Option<string> KvDType, Option<int> PageSize);
 
@@ -19,6 +19,7 @@ internal static class BenchCommand
         bench.Subcommands.Add(Prefill());
         bench.Subcommands.Add(Batch());
         bench.Subcommands.Add(Fork());
+        bench.Subcommands.Add(ForkWait());
         bench.Subcommands.Add(Ceilings());
         bench.Subcommands.Add(Kernels());
         return bench;
