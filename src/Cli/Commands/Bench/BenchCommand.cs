@@ -39,7 +39,7 @@ internal static partial class BenchCommand
             int t = p.GetValue(threads) > 0 ? p.GetValue(threads) : Environment.ProcessorCount;
             var results = p.GetValue(rows)!.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).Select(r =>
             {
-                var m = Engine.Kernels.KernelBenchmarks.Measure(r, t);
+                var m = Engine.Diagnostics.KernelBenchmarks.Measure(r, t);
                 return new Dictionary<string, object>
                 {
                     ["rows"] = r, ["layer_ms"] = m.LayerMilliseconds, ["gb_per_s"] = m.GigabytesPerSecond, ["gflops"] = m.GigaflopsPerSecond,
@@ -63,10 +63,10 @@ internal static partial class BenchCommand
             var result = new Dictionary<string, object>
             {
                 ["vector512_hardware"] = System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated,
-                ["read_gb_per_s_1_thread"] = Engine.Kernels.MachineCeilings.ReadBandwidth(1),
-                [$"read_gb_per_s_{cores}_threads"] = Engine.Kernels.MachineCeilings.ReadBandwidth(cores),
-                ["fma_gflops_1_thread"] = Engine.Kernels.MachineCeilings.FmaThroughput(1),
-                [$"fma_gflops_{cores}_threads"] = Engine.Kernels.MachineCeilings.FmaThroughput(cores),
+                ["read_gb_per_s_1_thread"] = Engine.Diagnostics.MachineCeilings.ReadBandwidth(1),
+                [$"read_gb_per_s_{cores}_threads"] = Engine.Diagnostics.MachineCeilings.ReadBandwidth(cores),
+                ["fma_gflops_1_thread"] = Engine.Diagnostics.MachineCeilings.FmaThroughput(1),
+                [$"fma_gflops_{cores}_threads"] = Engine.Diagnostics.MachineCeilings.FmaThroughput(cores),
                 ["threads"] = cores,
             };
             Print(result, p.GetValue(json));
