@@ -77,6 +77,8 @@ public sealed partial class InferenceEngine : IDisposable
         lock (KvLock)
         {
             sequence.ThrowIfUnusable();
+            if (sample)
+                sequence.ThrowIfTailNeedsTokens();
             if (sequence.History.Count > context)
                 throw new InvalidRequestException($"the prompt holds {sequence.History.Count} tokens but the model's context window is {context}; shorten the prompt.");
             long neededPages = (sequence.History.Count + (long)Options.PageSize - 1) / Options.PageSize;
