@@ -64,7 +64,7 @@ public sealed class ThreadRun : IDisposable
         return root;
     }
 
-    internal ReasoningThread CreateThread(string name, ReasoningThread? parent, EngineSequence sequence, string text)
+    internal ReasoningThread CreateThread(string name, ReasoningThread? parent, EngineSequence sequence, string text, TokenTextIndex? index = null)
     {
         lock (_lock)
         {
@@ -73,7 +73,7 @@ public sealed class ThreadRun : IDisposable
                 sequence.Dispose();
                 throw new BudgetExceededException($"the run already has {_threads.Count} threads; the budget allows {Budget.MaxThreads}.");
             }
-            var thread = new ReasoningThread(this, _threads.Count, name, parent, sequence, text);
+            var thread = new ReasoningThread(this, _threads.Count, name, parent, sequence, text, index);
             _threads.Add(thread);
             Emit(new ThreadStarted(thread.Id, ElapsedMilliseconds, parent?.Id, name));
             return thread;
