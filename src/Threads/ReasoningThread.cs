@@ -33,6 +33,8 @@ public sealed partial class ReasoningThread
     public ThreadStatus Status { get; private set; } = ThreadStatus.Idle;
     /// <summary>Why it ended, when it ended other than normally.</summary>
     public string? EndReason { get; private set; }
+    /// <summary>Why it ended, typed (null while alive).</summary>
+    public ThreadOutcome? Outcome { get; private set; }
     /// <summary>The whole context as text: what was appended and what was generated.</summary>
     public string Text => _text.ToString();
     /// <summary>Only the generated text.</summary>
@@ -101,7 +103,7 @@ public sealed partial class ReasoningThread
         allowed = (int)Math.Min(allowed, _run.RemainingTotalTokens);
         allowed = Math.Min(allowed, _run.ContextWindow - seq.Length);
         if (allowed <= 0)
-            return new ThreadGeneration("", 0, FinishReason.Length, null, -1, true);
+            return new ThreadGeneration("", 0, FinishReason.Length, null, -1, true) { ContextFull = seq.Length >= _run.ContextWindow };
 
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _run.Cancellation);
         var decoder = _run.Codec.CreateDecoder();
@@ -173,7 +175,10 @@ public sealed partial class ReasoningThread
                 Status = ThreadStatus.Idle;
         }
         bool exhausted = finish == FinishReason.Length && count >= allowed && allowed < options.MaxTokens;
-        return new ThreadGeneration(text.ToString(), count, finish, stopString, stopIndex, exhausted);
+        return new ThreadGeneration(text.ToString(), count, finish, stopString, stopIndex, exhausted)
+        {
+            ContextFull = exhausted && Alive().Length >= _run.ContextWindow,
+        };
     }
 
     /// <summary>
@@ -264,17 +269,23 @@ public sealed partial class ReasoningThread
             Append(target[kept..]);
     }
 
-    /// <summary>Ends the thread with a status and a reason, and releases its KV pages.</summary>
-    public void End(ThreadStatus status, string? reason = null)
+    /// <summary>Ends the thread with a status and a reason, and releases its KV pages; the outcome follows the status.</summary>
+    public void End(ThreadStatus status, string? reason = null) => End(status, reason, ThreadOutcome.FromStatus(status, reason));
+
+    /// <summary>Ends the thread with a typed outcome (its status and reason follow from it) and releases its KV pages.</summary>
+    public void End(ThreadOutcome outcome) => End(outcome.Status, outcome.Detail, outcome);
+
+    private void End(ThreadStatus status, string? reason, ThreadOutcome outcome)
     {
         if (EndMilliseconds is not null)
             return;
         Status = status;
         EndReason = reason;
+        Outcome = outcome;
         EndMilliseconds = _run.ElapsedMilliseconds;
         Sequence?.Dispose();
         Sequence = null;
-        _run.Emit(new ThreadEnded(Id, EndMilliseconds.Value, status, reason));
+        _run.Emit(new ThreadEnded(Id, EndMilliseconds.Value, status, reason, outcome));
     }
 
     private EngineSequence Alive() =>
