@@ -10,6 +10,13 @@ public sealed partial class ReasoningThread
     // for a plain fork, whose tokens continue its parent's tail span and cannot be attached apart from it.
     private int? _ownSpan;
     private int _ownFrom;
+    // Text of the spans a shared-cache group attached between the fork prefix and the own tail.
+    private int _attachedText;
+
+    private int OwnTextStart => _index.TextAt(_ownFrom) + _attachedText;
+
+    /// <summary>The run the thread belongs to.</summary>
+    public ThreadRun Run => _run;
 
     internal void SetOwnTokens(int span, int from) => (_ownSpan, _ownFrom) = (span, from);
 
@@ -131,7 +138,7 @@ public sealed partial class ReasoningThread
             var spans = seq.Spans;
             for (int s = range.Start.Value; s < range.End.Value; s++)
                 end = Math.Max(end, spans[s].LogicalEnd);
-            _index.AddCopied(child._index, child._ownFrom, _text.Length - textFrom);
+            _index.InsertCopied(_index.Count, child._index, child._ownFrom, child._index.Count, textFrom, _text.Length, child._text.Length - textFrom);
             _text.Append(child._text, textFrom, child._text.Length - textFrom);
         }
         if (end >= 0 && seq.Spans[^1].LogicalStart != end)
@@ -140,6 +147,46 @@ public sealed partial class ReasoningThread
             Append(joinText);
         Status = ThreadStatus.Idle;
         _run.Emit(new ThreadsJoined(Id, _run.ElapsedMilliseconds, children.Select(c => c.Id).ToList()));
+    }
+
+    /// <summary>
+    /// For a shared-cache group member: replaces the spans attached from the other members (between its
+    /// fork prefix and its own tail) by their current computed spans, inserted before its tail in the given order, with
+    /// their text. A member's text shows another's up to that member's last complete character.
+    /// </summary>
+    internal void ReattachOthers(IReadOnlyList<ReasoningThread> others)
+    {
+        var seq = Alive();
+        int first = _ownSpan ?? throw new InvalidOperationException($"thread {Id} has no span of its own.");
+        var spans = seq.Spans;
+        int tail = spans.Count - 1;
+        if (tail > first)
+        {
+            int fromText = _index.TextAt(_ownFrom);
+            int tokens = spans[tail].TokenOffset - spans[first].TokenOffset;
+            for (int s = tail - 1; s >= first; s--)
+                seq.RemoveSpan(s);
+            _index.RemoveRange(_ownFrom, _ownFrom + tokens, _attachedText);
+            _text.Remove(fromText, _attachedText);
+            _attachedText = 0;
+        }
+        foreach (var other in others)
+        {
+            var otherSeq = other.Alive();
+            var otherSpans = otherSeq.Spans;
+            int otherFrom = otherSpans[^1].TokenOffset;
+            int otherTo = otherFrom + otherSpans[^1].Length;
+            int at = seq.Spans[^1].TokenOffset;
+            int textAt = OwnTextStart;
+            var range = seq.AttachSpans(otherSeq, otherSpans.Count - 1, beforeSpan: seq.Spans.Count - 1);
+            if (range.End.Value == range.Start.Value)
+                continue;
+            int sourceText = other.OwnTextStart;
+            int textLength = Math.Max(0, other._index.TextAt(other._index.CleanAtOrBefore(otherTo)) - sourceText);
+            _index.InsertCopied(at, other._index, otherFrom, otherTo, sourceText, textAt, textLength);
+            _text.Insert(textAt, other._text.ToString(sourceText, textLength));
+            _attachedText += textLength;
+        }
     }
 
     private void CheckMark(ThreadMark mark)

@@ -63,15 +63,34 @@ internal sealed class TokenTextIndex
         }
     }
 
-    /// <summary>Appends entries copied from another index (a joined child's tokens), their text offsets shifted.</summary>
-    public void AddCopied(TokenTextIndex source, int from, int shift)
+    /// <summary>
+    /// Inserts at token <paramref name="at"/> the entries of <paramref name="source"/>'s tokens [<paramref name="from"/>,
+    /// <paramref name="to"/>), whose text (starting at <paramref name="sourceText"/> in the source's text) was inserted
+    /// here at <paramref name="text"/>, <paramref name="textLength"/> characters; a source boundary past that text is no
+    /// boundary here. Later entries move by the inserted text.
+    /// </summary>
+    public void InsertCopied(int at, TokenTextIndex source, int from, int to, int sourceText, int text, int textLength)
     {
-        for (int k = from; k < source.Count; k++)
+        for (int k = at; k < _ends.Count; k++)
+            if (_ends[k] >= 0)
+                _ends[k] += textLength;
+        var ends = new List<int>(to - from);
+        for (int k = from; k < to; k++)
         {
-            _ids.Add(source._ids[k]);
-            _ends.Add(source._ends[k] < 0 ? -1 : source._ends[k] + shift);
+            int end = source._ends[k] - sourceText;
+            ends.Add(source._ends[k] < 0 || end > textLength ? -1 : end + text);
         }
+        _ids.InsertRange(at, source._ids.GetRange(from, to - from));
+        _ends.InsertRange(at, ends);
         Rescan();
+    }
+
+    /// <summary>The largest clean boundary at or before <paramref name="tokens"/>.</summary>
+    public int CleanAtOrBefore(int tokens)
+    {
+        while (tokens > 0 && _ends[tokens - 1] < 0)
+            tokens--;
+        return tokens;
     }
 
     /// <summary>Keeps the first <paramref name="tokens"/> entries.</summary>
