@@ -207,6 +207,41 @@ public sealed class SequenceSpanTests
     }
 
     [Fact(Timeout = 60_000)]
+    public async Task A_live_span_attached_mid_generation_is_a_consistent_snapshot_and_the_writer_is_unaffected()
+    {
+        using var engine = Engine("tiny-qwen3");
+        int free = engine.Pool.FreeCount;
+        var greedy = new SamplingOptions { MaxTokens = 300 };
+        using (var source = await Computed(engine, 0, A))
+        {
+            using var alone = source.Fork(A.Length);
+            var expected = await alone.GenerateToEndAsync(B, greedy);
+
+            // The writer generates; the reader attaches the writer's span while tokens are still coming. The writer's
+            // last partial page becomes shared, so it copies that page before its next write and keeps its own tokens.
+            using var writer = source.Fork(A.Length);
+            using var reader = await Computed(engine, 0, A);
+            var attachedTokens = new List<int>();
+            int seen = 0;
+            await foreach (var token in writer.GenerateAsync(B, greedy))
+                if (++seen == 20)
+                {
+                    reader.AttachSpans(writer, fromSpan: 1);
+                    attachedTokens.AddRange(reader.Tokens.Skip(A.Length));
+                }
+
+            writer.Tokens.Skip(A.Length + B.Length).Should().Equal(expected.Tokens.Select(t => t.Id), "sharing the live tail changes nothing for the writer");
+            attachedTokens.Count.Should().BeGreaterThan(B.Length).And.BeLessThan(B.Length + 300);
+            attachedTokens.Should().Equal(writer.Tokens.Skip(A.Length).Take(attachedTokens.Count), "the attached span is a prefix of what the writer computed");
+
+            // The snapshot's keys are those of a single sequence holding the same tokens (the writer saw only A before them).
+            using var reference = await Computed(engine, 0, [.. A, .. attachedTokens]);
+            ShouldAgree(await Continue(reader, ProbeTokens), await Continue(reference, ProbeTokens));
+        }
+        engine.Pool.FreeCount.Should().Be(free);
+    }
+
+    [Fact(Timeout = 60_000)]
     public async Task Span_operations_refuse_what_they_cannot_do_exactly()
     {
         using var engine = Engine("tiny-llama");
