@@ -8,7 +8,9 @@ namespace Reasoning.Threads;
 /// <summary>
 /// A thread of reasoning: an engine sequence, its text, its place in the run's tree. Threads append text, generate
 /// (many threads of a run generate in the same engine steps), fork (sharing KV pages), spawn children from fresh
-/// contexts, join their results and truncate. Every operation is bounded by the run's <see cref="ThreadBudget"/>.
+/// contexts, join their results and truncate. Threads are token-first: marks are token positions, the text offset of
+/// every token boundary is recorded as tokens arrive, and spans of the KV view can be started, pruned, moved and
+/// attached (a KV join). Every operation is bounded by the run's <see cref="ThreadBudget"/>.
 /// </summary>
 public sealed partial class ReasoningThread
 {
@@ -177,7 +179,7 @@ public sealed partial class ReasoningThread
         bool exhausted = finish == FinishReason.Length && count >= allowed && allowed < options.MaxTokens;
         return new ThreadGeneration(text.ToString(), count, finish, stopString, stopIndex, exhausted)
         {
-            ContextFull = exhausted && Alive().Length >= _run.ContextWindow,
+            ContextFull = exhausted && (Sequence?.Length ?? 0) >= _run.ContextWindow,
         };
     }
 
