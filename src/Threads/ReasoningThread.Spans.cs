@@ -10,6 +10,8 @@ public sealed partial class ReasoningThread
     // for a plain fork, whose tokens continue its parent's tail span and cannot be attached apart from it.
     private int? _ownSpan;
     private int _ownFrom;
+    // A spawned child's context starts at position 0: a KV join places it after the parent's context instead.
+    private bool _placeOnJoin;
     // Text of the spans a shared-cache group attached between the fork prefix and the own tail.
     private int _attachedText;
 
@@ -18,7 +20,7 @@ public sealed partial class ReasoningThread
     /// <summary>The run the thread belongs to.</summary>
     public ThreadRun Run => _run;
 
-    internal void SetOwnTokens(int span, int from) => (_ownSpan, _ownFrom) = (span, from);
+    internal void SetOwnTokens(int span, int from, bool placeOnJoin = false) => (_ownSpan, _ownFrom, _placeOnJoin) = (span, from, placeOnJoin);
 
     /// <summary>A mark at the end of the context (its token count and text length).</summary>
     public ThreadMark Mark()
@@ -99,8 +101,9 @@ public sealed partial class ReasoningThread
     /// <summary>
     /// Receives the children's results. <see cref="JoinMode.Text"/> appends <paramref name="joinText"/> (as
     /// <see cref="Join(IReadOnlyList{ReasoningThread}, string)"/>). <see cref="JoinMode.Kv"/> computes what is pending,
-    /// then attaches each child's own spans (forked with a position, or spawned) to this view, in order, sharing their
-    /// pages, and appends their text; the new tail starts after the furthest of them, and <paramref name="joinText"/>,
+    /// then attaches each child's own spans to this view, in order, sharing their pages, and appends their text: a child
+    /// forked with a position keeps its positions; a spawned child's whole context is placed after what precedes it
+    /// (its keys rotated by the query, not recomputed). The new tail starts after the furthest of them, and <paramref name="joinText"/>,
     /// when given, is appended there (some text must be appended before this thread generates again).
     /// </summary>
     /// <exception cref="InvalidRequestException">A child was forked without a position (its tokens share this thread's tail span).</exception>
@@ -134,7 +137,8 @@ public sealed partial class ReasoningThread
         foreach (var child in children)
         {
             int textFrom = child._index.TextAt(child._ownFrom);
-            var range = seq.AttachSpans(child.Sequence!, child._ownSpan!.Value);
+            int? at = child._placeOnJoin ? seq.NextPosition : null;
+            var range = seq.AttachSpans(child.Sequence!, child._ownSpan!.Value, at);
             var spans = seq.Spans;
             for (int s = range.Start.Value; s < range.End.Value; s++)
                 end = Math.Max(end, spans[s].LogicalEnd);

@@ -214,7 +214,7 @@ public sealed partial class ReasoningThread
                 var child = _run.CreateThread(name?.Invoke(i) ?? $"{Name}.{_rounds.Count}.{i}", this, _run.Engine.CreateSequence(), "");
                 round.Add(child);
                 _children.Add(child);
-                child.SetOwnTokens(0, 0);
+                child.SetOwnTokens(0, 0, placeOnJoin: true);
                 child.Append(contexts[i]);
             }
         }

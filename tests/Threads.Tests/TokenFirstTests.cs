@@ -138,6 +138,42 @@ public sealed class TokenFirstTests : IDisposable
     }
 
     [Fact(Timeout = 60_000)]
+    public async Task A_kv_join_places_spawned_children_after_the_parent_and_siblings_at_their_fork_position()
+    {
+        int free = _engine.Pool.FreeCount;
+        using (var run = new ThreadRun(_engine, _codec))
+        {
+            var root = run.CreateRoot("Q: ");
+            var spawned = root.Spawn(["alpha", "beta"]);
+            await new ThreadGroup(run, spawned).GenerateAllAsync(new ThreadGenerationOptions { MaxTokens = 4 });
+            string expected = "Q: " + spawned[0].Text + spawned[1].Text;
+
+            await root.JoinAsync(spawned, JoinMode.Kv);
+
+            root.Text.Should().Be(expected);
+            root.Sequence!.Tokens.Should().Equal([.. _codec.Encode("Q: "), .. spawned[0].Sequence!.Tokens, .. spawned[1].Sequence!.Tokens]);
+            int first = 3, second = 3 + spawned[0].ContextTokens;
+            root.Sequence.Spans.Select(s => (s.LogicalStart, s.StoredStart)).Should().Equal(
+                (0, 0), (first, 0), (second, 0), (second + spawned[1].ContextTokens, second + spawned[1].ContextTokens));
+
+            // Two siblings forked at one position keep it; the tail follows the longer.
+            await root.PrefillAsync();
+            int at = root.Sequence.NextPosition;
+            var a = root.Fork("a", at);
+            var b = root.Fork("b", at);
+            a.Append("short");
+            b.Append("much longer");
+            await root.JoinAsync([a, b], JoinMode.Kv, "!");
+            var spans = root.Sequence.Spans;
+            spans[^3].LogicalStart.Should().Be(at);
+            spans[^2].LogicalStart.Should().Be(at);
+            spans[^1].LogicalStart.Should().Be(at + "much longer".Length);
+            root.Text.Should().EndWith("shortmuch longer!");
+        }
+        _engine.Pool.FreeCount.Should().Be(free);
+    }
+
+    [Fact(Timeout = 60_000)]
     public async Task A_kv_join_refuses_a_child_that_shares_the_parent_tail()
     {
         using var run = new ThreadRun(_engine, _codec);
