@@ -61,6 +61,29 @@ public sealed class TokenFirstTests : IDisposable
         _engine.Pool.FreeCount.Should().Be(free);
     }
 
+    [Theory]
+    [InlineData("tiny-llama")]
+    [InlineData("tiny-qwen2")]
+    public void Truncating_text_with_multibyte_characters_gives_exactly_the_decoding_search_result(string fixture)
+    {
+        // Byte-level BPE splits these characters over several tokens: cuts between their bytes are no boundaries.
+        var codec = new TokenizerCodec(Tokenizer.Load(Path.Combine(RepoPaths.FixtureModel(fixture), "tokenizer.json")));
+        const string text = "Café ☕ und Grüße, 日本語のテキスト 🙂 — the end.\n<|im_end|> after";
+        using var run = new ThreadRun(_engine, codec, new ThreadBudget { MaxThreads = 100_000 });
+        var root = run.CreateRoot(text[..17]);
+        root.Append(text[17..]);
+        var tokens = root.Sequence!.Tokens.ToArray();
+        tokens.Length.Should().BeGreaterThan(text.Length / 2, "most characters are several byte tokens");
+        for (int length = 0; length <= text.Length; length++)
+        {
+            var fork = root.Fork();
+            fork.TruncateText(length);
+            fork.Sequence!.Tokens.Should().Equal(DecodingSearchTruncate(codec, tokens, text, length), $"cut at {length}");
+            fork.Text.Should().Be(text[..length]);
+            fork.End(ThreadStatus.Finished);
+        }
+    }
+
     [Fact(Timeout = 60_000)]
     public async Task Truncating_generated_text_gives_exactly_the_decoding_search_result()
     {
