@@ -10,7 +10,7 @@ namespace Reasoning.Engine.Generation;
 /// it (the children share its KV pages), truncate it. One generation at a time per sequence; any number of sequences
 /// generate concurrently and share each engine step. Dispose releases its pages.
 /// </summary>
-public sealed class EngineSequence : IDisposable
+public sealed partial class EngineSequence : IDisposable
 {
     private readonly InferenceEngine _engine;
     internal readonly KvSequence Kv;

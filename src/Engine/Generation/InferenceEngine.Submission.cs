@@ -35,6 +35,8 @@ public sealed partial class InferenceEngine
         lock (KvLock)
         {
             sequence.ThrowIfUnusable();
+            if (request.Sample || scored is not null)
+                sequence.ThrowIfTailNeedsTokens();
             var history = sequence.History;
             int length = history.Count + (scored?.Count ?? 0);
             if (length > context)
