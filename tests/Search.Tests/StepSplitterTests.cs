@@ -28,7 +28,9 @@ public sealed class StepSplitterTests
     {
         var splitter = new DelimiterStepSplitter("<step>");
         splitter.StopStrings.Should().Equal("<step>");
-        splitter.Split("x=1<step>y=2<step>z").Should().Be((new[] { "x=1<step>", "y=2<step>" }, "z"));
+        var (steps, remainder) = splitter.Split("x=1<step>y=2<step>z");
+        steps.Should().Equal("x=1<step>", "y=2<step>");
+        remainder.Should().Be("z");
         splitter.NextStepEnd("x=1<step>y", 0).Should().Be(9);
         splitter.NextStepEnd("x=1<step>y", 9).Should().Be(-1);
     }
