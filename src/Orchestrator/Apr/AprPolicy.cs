@@ -54,19 +54,3 @@ internal sealed class AprPolicy(IAprTask task, AprOptions options) : IProtocolPo
 
     private static Decision.Stop Fail(string reason) => new(StopOutcome.Failed(reason));
 }
-
-/// <summary>APR's child: generate its trace once, then end as solved, unsolved, or out of tokens.</summary>
-internal sealed class AprChildPolicy(AprChildCall call, IAprTask task, ThreadGenerationOptions options) : IProtocolPolicy
-{
-    public Decision Decide(PolicyStep step) => step.Observation switch
-    {
-        Observation.Started => new Decision.Continue(options),
-        Observation.Generated g => End(g.Generation, AprFormat.ReadChild(call, step.Thread.Text, task.ReadChildResult)),
-        var other => throw new InvalidOperationException($"APR's child policy never asks for what led to {other}."),
-    };
-
-    private static Decision.Stop End(ThreadGeneration generation, AprChildOutcome outcome) =>
-        new(generation.Finish == FinishReason.Length && !outcome.Solved
-            ? StopOutcome.Failed("the child ran out of tokens before finishing")
-            : StopOutcome.Finished(outcome.Solved ? "goal reached" : "no solution"));
-}

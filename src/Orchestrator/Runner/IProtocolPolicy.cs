@@ -20,10 +20,3 @@ public interface IProtocolPolicy
 /// <param name="Observation">What happened since the last decision.</param>
 /// <param name="Limits">The runner's limits (a policy may check them itself to word its own reason).</param>
 public sealed record PolicyStep(ReasoningThread Thread, int Rounds, Observation Observation, ProtocolLimits Limits);
-
-/// <summary>Bounds the runner applies on top of the run's <see cref="ThreadBudget"/>.</summary>
-public sealed record ProtocolLimits
-{
-    /// <summary>Most rounds of children (spawns and forks) one thread may start.</summary>
-    public int MaxRounds { get; init; } = int.MaxValue;
-}

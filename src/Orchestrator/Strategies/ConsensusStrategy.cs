@@ -1,38 +1,8 @@
-using Reasoning.Orchestrator.Apr;
 using Reasoning.Orchestrator.Baselines;
 using Reasoning.Search;
 using Reasoning.Threads;
 
 namespace Reasoning.Orchestrator;
-
-/// <summary>APR: the root spawns and joins sub-searches (<see cref="AprProtocol"/>).</summary>
-public sealed class AprStrategy : IReasoningStrategy
-{
-    /// <inheritdoc />
-    public string Name => "apr";
-
-    /// <inheritdoc />
-    public async Task<StrategyResult> RunAsync(ThreadRun run, IReasoningTask task, StrategyOptions options, CancellationToken cancellationToken = default)
-    {
-        var apr = await AprProtocol.RunAsync(run, task.Prompt(PromptStyle.Parallel), task,
-            new AprOptions { Parent = options.Generation, Child = options.Generation, MaxRounds = options.MaxRounds }, cancellationToken).ConfigureAwait(false);
-        return new StrategyResult(apr.Root, apr.Root.Text, apr.FailureReason, apr.Rounds, [apr.Root], [task.AnswerOf(apr.Root.Text)], 0);
-    }
-}
-
-/// <summary>SoS+: one serial trace (<see cref="SerialPolicy"/>).</summary>
-public sealed class SerialStrategy : IReasoningStrategy
-{
-    /// <inheritdoc />
-    public string Name => "sos";
-
-    /// <inheritdoc />
-    public async Task<StrategyResult> RunAsync(ThreadRun run, IReasoningTask task, StrategyOptions options, CancellationToken cancellationToken = default)
-    {
-        var root = await SerialProtocol.RunAsync(run, task.Prompt(PromptStyle.Serial), options.Generation, cancellationToken).ConfigureAwait(false);
-        return new StrategyResult(root, root.Text, root.EndReason, 0, [root], [task.AnswerOf(root.Text)], 0);
-    }
-}
 
 /// <summary>cons@N (majority vote) or pass@N (any verified trace) over N serial traces forked from the prompt (<see cref="ConsensusProtocol"/>).</summary>
 /// <param name="traces">N.</param>
