@@ -176,6 +176,27 @@ public sealed class ProtocolRunnerTests : IDisposable
         _engine.Pool.FreeCount.Should().Be(free);
     }
 
+    [Fact(Timeout = 60_000)]
+    public async Task A_fork_past_the_thread_budget_is_refused_and_the_forks_made_so_far_end_without_leaking_pages()
+    {
+        int free = _engine.Pool.FreeCount;
+        var root = new Scripted(step => step.Observation switch
+        {
+            Observation.Started => new Decision.Fork(4, _ => Once(), i => $"f{i}"),
+            Observation.Refused r => new Decision.Stop(StopOutcome.Failed(r.Error.Message)),
+            var o => throw new InvalidOperationException(o.ToString()),
+        });
+        var runner = Runner(new ThreadBudget { MaxThreads = 3 });
+
+        var result = await runner.RunAsync("shared", root);
+
+        result.Outcome.Reason.Should().Contain("the budget allows 3");
+        result.Rounds.Should().Be(0);
+        runner.Run.Threads.Skip(1).Select(t => (t.Status, t.EndReason)).Should().Equal((ThreadStatus.Failed, "fork failed"), (ThreadStatus.Failed, "fork failed"));
+        runner.Run.Dispose();
+        _engine.Pool.FreeCount.Should().Be(free);
+    }
+
     public static TheoryData<Decision, string> Unsupported => new()
     {
         { new Decision.Fork(2, _ => Once(), i => $"f{i}", At: 1), "Fork(at: 1)" },
