@@ -108,31 +108,12 @@ public sealed partial class ReasoningThread
             return new ThreadGeneration("", 0, FinishReason.Length, null, -1, true) { ContextFull = seq.Length >= _run.ContextWindow };
 
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _run.Cancellation);
-        var decoder = _run.Codec.CreateDecoder();
         var text = new StringBuilder();
-        var stops = options.StopStrings.Where(s => s.Length > 0).ToArray();
-        int longest = stops.Length == 0 ? 0 : stops.Max(s => s.Length);
+        // Stop strings go to the engine as data, matched on text the thread's own codec decodes, so the text the
+        // thread records is the text the engine stopped on. An empty list still asks for each token's text.
+        var stops = new StopStrings(options.StopStrings, _run.Codec);
         string? stopString = null;
         int stopIndex = -1;
-        bool StopCondition(int id)
-        {
-            int before = text.Length;
-            text.Append(decoder.Push(id));
-            if (stops.Length == 0 || text.Length == before)
-                return false;
-            int from = Math.Max(0, before - longest + 1);
-            string window = text.ToString(from, text.Length - from);
-            foreach (var stop in stops)
-            {
-                int at = window.IndexOf(stop, StringComparison.Ordinal);
-                if (at >= 0 && (stopIndex < 0 || from + at < stopIndex))
-                {
-                    stopIndex = from + at;
-                    stopString = stop;
-                }
-            }
-            return stopString is not null;
-        }
 
         var sampling = new SamplingOptions
         {
@@ -145,14 +126,22 @@ public sealed partial class ReasoningThread
         int emitted = 0;
         try
         {
-            await foreach (var token in seq.GenerateAsync([], sampling, StopCondition, linked.Token).ConfigureAwait(false))
+            await foreach (var token in seq.GenerateAsync([], sampling, stops, linked.Token).ConfigureAwait(false))
             {
                 count++;
                 _run.AddTokens(1);
+                // Each piece is the token's text; the last one also carries the decoder's pending text.
+                text.Append(token.Text);
                 if (token.Finish is { } f)
                 {
                     finish = f;
-                    text.Append(decoder.Flush());
+                    // A stop string counts only when it ended the generation: the engine also matches the pending text
+                    // flushed at a budget or end-of-sequence end, which is kept as text but stops nothing.
+                    if (f == FinishReason.Stop && token.StopString is not null && !sampling.StopTokenIds.Contains(token.Id))
+                    {
+                        stopString = token.StopString;
+                        stopIndex = token.StopIndex;
+                    }
                 }
                 if (text.Length > emitted)
                 {

@@ -95,28 +95,10 @@ public sealed partial class EngineSequence : IDisposable
         return Run(new JobRequest(true, options, StopStrings: stopStrings), cancellationToken);
     }
 
-    /// <summary>
-    /// Appends <paramref name="tokens"/> and generates, ending when <paramref name="stopCondition"/> returns true. The
-    /// condition runs on the engine's loop under its lock (keep it fast); if it throws, this generation fails with that
-    /// exception and the engine goes on with the others. Prefer the <see cref="StopStrings"/> overload, which runs no
-    /// caller code in the engine; this one remains for callers not yet converted.
-    /// </summary>
-    public IAsyncEnumerable<GeneratedToken> GenerateAsync(IEnumerable<int> tokens, SamplingOptions options,
-        Func<int, bool>? stopCondition, CancellationToken cancellationToken = default)
-    {
-        Append(tokens);
-        return Run(new JobRequest(true, options, StopCondition: stopCondition), cancellationToken);
-    }
-
     /// <summary>Like <see cref="GenerateAsync(IEnumerable{int}, SamplingOptions, StopStrings?, CancellationToken)"/>, collecting the whole result.</summary>
     public Task<GenerationResult> GenerateToEndAsync(IEnumerable<int> tokens, SamplingOptions options,
         StopStrings? stopStrings = null, CancellationToken cancellationToken = default) =>
         Collect(GenerateAsync(tokens, options, stopStrings, cancellationToken));
-
-    /// <summary>Like <see cref="GenerateAsync(IEnumerable{int}, SamplingOptions, Func{int, bool}?, CancellationToken)"/>, collecting the whole result.</summary>
-    public Task<GenerationResult> GenerateToEndAsync(IEnumerable<int> tokens, SamplingOptions options,
-        Func<int, bool>? stopCondition, CancellationToken cancellationToken = default) =>
-        Collect(GenerateAsync(tokens, options, stopCondition, cancellationToken));
 
     private static async Task<GenerationResult> Collect(IAsyncEnumerable<GeneratedToken> stream)
     {

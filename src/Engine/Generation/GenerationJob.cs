@@ -15,7 +15,6 @@ internal sealed class GenerationJob : ISchedulable
     public required bool Sample { get; init; }
     public required SamplingOptions Options { get; init; }
     public required int MaxTokens { get; init; }
-    public Func<int, bool>? StopCondition { get; init; }
     /// <summary>Decodes generated tokens for <see cref="Matcher"/> and the streamed text pieces; null without stop strings.</summary>
     public ITextStreamDecoder? Decoder { get; init; }
     public StopStringMatcher? Matcher { get; init; }

@@ -29,8 +29,6 @@ public sealed partial class InferenceEngine
         string? piece = null;
         if (job.Options.StopTokenIds.Contains(sampled.Id))
             finish = FinishReason.Stop;
-        else if (job.StopCondition?.Invoke(sampled.Id) ?? false)
-            finish = FinishReason.Stop;
         else if (job.Decoder is { } decoder && job.Matcher is { } matcher)
         {
             // Stop strings are matched here, after the step, on text the request's own decoder produced: the token

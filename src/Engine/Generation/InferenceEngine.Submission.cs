@@ -7,11 +7,10 @@ namespace Reasoning.Engine.Generation;
 /// <summary>What a sequence asks of the engine: feed its pending tokens, then sample or score.</summary>
 /// <param name="Sample">Sample tokens after the input (generation); otherwise only feed it.</param>
 /// <param name="Options">Sampling, stop token ids and the token budget.</param>
-/// <param name="StopCondition">A caller's stop callback, run on the loop (the older API).</param>
 /// <param name="StopStrings">Stop strings and the decoder the engine matches them with.</param>
 /// <param name="ScoreTokens">Tokens to append and score (each one's log-probability given those before it).</param>
 /// <param name="ScoreTopLogprobs">Alternatives reported with each scored token.</param>
-internal sealed record JobRequest(bool Sample, SamplingOptions Options, Func<int, bool>? StopCondition = null,
+internal sealed record JobRequest(bool Sample, SamplingOptions Options,
     StopStrings? StopStrings = null, IReadOnlyList<int>? ScoreTokens = null, int ScoreTopLogprobs = 0);
 
 // Submission: checks a request against the model and the pool, and hands the job to the loop.
@@ -72,7 +71,6 @@ public sealed partial class InferenceEngine
                 Sample = request.Sample,
                 Options = options,
                 MaxTokens = Math.Min(options.MaxTokens, context - history.Count),
-                StopCondition = request.StopCondition,
                 Decoder = request.StopStrings?.Decoder.CreateStreamDecoder(),
                 Matcher = request.StopStrings is null ? null : new StopStringMatcher(request.StopStrings.Strings),
                 ScoreStart = scoreStart,

@@ -48,32 +48,42 @@ public sealed class StopStringsTests
     }
 
     [Fact(Timeout = 60_000)]
-    public async Task Stop_strings_as_data_end_on_the_same_token_as_the_callback_matcher()
+    public async Task Several_stop_strings_end_on_the_first_token_whose_decoded_prefix_holds_any_of_them()
     {
         var tokenizer = Tokenizer.Load(RepoPaths.FixtureModel(Fixture));
         using var engine = new InferenceEngine(Fixtures.Model(Fixture), new EngineOptions { KvMemoryBytes = 8 << 20, PageSize = 16 });
+        int checkedCases = 0;
         for (int seed = 0; seed < 8; seed++)
         {
             var prompt = Fixtures.RandomTokens(100 + seed, 5);
             var options = new SamplingOptions { MaxTokens = 30, Temperature = seed % 2 == 0 ? 0 : 1, Seed = (ulong)seed, StopTokenIds = [297] };
-            string free = tokenizer.Decode(await IdsAsync(engine, prompt, options));
-            string[] stops = free.Length > 12 ? [free.Substring(10, 2), "\uFFFD\uFFFD"] : ["ab"];
+            var free = await IdsAsync(engine, prompt, options);
+            string full = tokenizer.Decode(free);
+            // Two whole-character windows of the free text (the later one listed first), or a string it never holds.
+            static bool Whole(string s) => !s.Any(c => c == '\uFFFD' || char.IsSurrogate(c));
+            var windows = Enumerable.Range(0, Math.Max(0, full.Length - 1)).Select(i => full.Substring(i, 2)).Where(Whole).ToList();
+            string[] stops = windows.Count >= 2 ? [windows[windows.Count / 2], windows[windows.Count / 4]] : ["\u0001\u0002"];
 
-            var decoder = tokenizer.CreateStreamingDecoder();
-            var matcher = new StopStringMatcher(stops);
-            bool Callback(int id)
+            // Brute force: the first prefix (a stop token id is never decoded) whose plain decode holds any stop string.
+            int expected = Enumerable.Range(1, free.Count)
+                .FirstOrDefault(k => free[k - 1] != 297 && stops.Any(st => tokenizer.Decode(free.Take(k)).Contains(st, StringComparison.Ordinal)));
+            using var seq = engine.CreateSequence();
+            var data = await seq.GenerateToEndAsync(prompt, options, new StopStrings(stops, tokenizer));
+
+            if (expected == 0)
             {
-                matcher.Push(decoder.Push(id));
-                return matcher.Stopped;
+                data.Tokens.Select(t => t.Id).Should().Equal(free, $"seed {seed}: no stop string in the text");
+                continue;
             }
-            using var a = engine.CreateSequence();
-            var old = await a.GenerateToEndAsync(prompt, options, Callback);
-            using var b = engine.CreateSequence();
-            var data = await b.GenerateToEndAsync(prompt, options, new StopStrings(stops, tokenizer));
-
-            data.Tokens.Select(t => t.Id).Should().Equal(old.Tokens.Select(t => t.Id), $"seed {seed}");
-            data.Finish.Should().Be(old.Finish);
+            data.Tokens.Select(t => t.Id).Should().Equal(free.Take(expected), $"seed {seed}");
+            data.Finish.Should().Be(FinishReason.Stop);
+            string text = string.Concat(data.Tokens.Select(t => t.Text));
+            int first = stops.Select(st => text.IndexOf(st, StringComparison.Ordinal)).Where(i => i >= 0).Min();
+            data.Tokens[^1].StopIndex.Should().Be(first);
+            checkedCases++;
         }
+        checkedCases.Should().BeGreaterThan(2);
+        engine.Pool.FreeCount.Should().Be(engine.Pool.PageCount);
     }
 
     [Fact(Timeout = 60_000)]
