@@ -29,6 +29,20 @@ public sealed partial class ReasoningThread
         return new ThreadMark(Id, _index.Count, _text.Length);
     }
 
+    /// <summary>A mark at token position <paramref name="tokens"/> of the context (0 to <see cref="ContextTokens"/>).</summary>
+    /// <exception cref="InvalidRequestException">The position is outside the context, or falls inside a character
+    /// (no text length ends there).</exception>
+    public ThreadMark MarkAt(int tokens)
+    {
+        Alive();
+        if (tokens < 0 || tokens > _index.Count)
+            throw new InvalidRequestException($"token {tokens} is outside thread {Id}'s context of {_index.Count} tokens; give a position from 0 to {_index.Count}.");
+        int text = tokens == _index.Count ? _text.Length : _index.TextAt(tokens);
+        if (text < 0)
+            throw new InvalidRequestException($"token {tokens} of thread {Id} falls inside a character; give a position at a character boundary.");
+        return new ThreadMark(Id, tokens, text);
+    }
+
     /// <summary>Cuts the context back to <paramref name="mark"/>: tokens after it (and their KV pages) and their text go.</summary>
     /// <exception cref="InvalidRequestException">The mark is another thread's, or the context before it changed.</exception>
     public void Truncate(ThreadMark mark)

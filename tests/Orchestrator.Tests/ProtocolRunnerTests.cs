@@ -197,25 +197,6 @@ public sealed class ProtocolRunnerTests : IDisposable
         _engine.Pool.FreeCount.Should().Be(free);
     }
 
-    public static TheoryData<Decision, string> Unsupported => new()
-    {
-        { new Decision.Fork(2, _ => Once(), i => $"f{i}", At: 1), "Fork(at: 1)" },
-        { new Decision.Join(JoinMode.Kv, ""), "Join(children, JoinMode.Kv)" },
-        { new Decision.Prune(0, 1), "Prune(0, 1)" },
-    };
-
-    [Theory(Timeout = 60_000)]
-    [MemberData(nameof(Unsupported))]
-    public async Task A_decision_the_thread_layer_does_not_offer_is_a_typed_error(Decision decision, string operation)
-    {
-        var runner = Runner();
-        var act = () => runner.RunAsync("p", new Scripted(_ => decision));
-
-        (await act.Should().ThrowAsync<UnsupportedDecisionException>()).WithMessage($"*does not offer {operation}*")
-            .Which.Decision.Should().Be(decision);
-        runner.Run.Dispose();
-    }
-
     [Fact(Timeout = 60_000)]
     public async Task A_policy_that_keeps_continuing_a_thread_with_no_tokens_left_is_stopped()
     {

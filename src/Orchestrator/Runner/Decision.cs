@@ -37,27 +37,21 @@ public abstract record Decision
         StopOutcome? ThenStop = null, bool EndChildrenTogether = false) : Decision;
 
     /// <summary>Take the results of the last round of children back into this thread.</summary>
-    /// <param name="Mode">As text (re-encoded) or as KV (the children's spans attached).</param>
-    /// <param name="Text">For <see cref="JoinMode.Text"/>: the text appended.</param>
+    /// <param name="Mode">As text (re-encoded) or as KV (the children's spans attached; the round must be a
+    /// <see cref="Fork"/> with <see cref="Fork.At"/>).</param>
+    /// <param name="Text">The text appended (for <see cref="JoinMode.Kv"/>, after the attached spans; empty: none,
+    /// but some text must come before the thread generates again).</param>
     /// <param name="TruncateAt">Where the thread's text is cut before the join (null: no cut), e.g. the start of the
     /// spawn block the join replaces.</param>
     public sealed record Join(JoinMode Mode, string Text, int? TruncateAt = null) : Decision;
 
-    /// <summary>Drop the thread's context between two token positions.</summary>
-    /// <param name="From">First position dropped.</param>
-    /// <param name="To">Position after the last one dropped.</param>
+    /// <summary>Drop the thread's context between two token indices; the tokens after keep their positions. The range
+    /// must be whole computed spans before the tail, such as a child's span attached by a KV join.</summary>
+    /// <param name="From">Index of the first token dropped.</param>
+    /// <param name="To">Index after the last one dropped.</param>
     public sealed record Prune(int From, int To) : Decision;
 
     /// <summary>End the thread.</summary>
     /// <param name="Outcome">Its end status and reason.</param>
     public sealed record Stop(StopOutcome Outcome) : Decision;
-}
-
-/// <summary>How children's results come back into their parent.</summary>
-public enum JoinMode
-{
-    /// <summary>The results are written as text and re-encoded into the parent (APR).</summary>
-    Text,
-    /// <summary>The children's KV spans are attached to the parent's view, with no recompute.</summary>
-    Kv,
 }

@@ -30,6 +30,11 @@ public abstract record Observation
         public static Joined Instance { get; } = new();
     }
 
+    /// <summary>A <see cref="Decision.Prune"/> was carried out: tokens [<paramref name="From"/>, <paramref name="To"/>) are gone.</summary>
+    /// <param name="From">Index of the first token dropped.</param>
+    /// <param name="To">Index after the last one dropped.</param>
+    public sealed record Pruned(int From, int To) : Observation;
+
     /// <summary>A decision was refused (a budget, the context window); nothing of it was carried out.</summary>
     /// <param name="Decision">The refused decision.</param>
     /// <param name="Error">Why, as the thread layer or the runner said it.</param>

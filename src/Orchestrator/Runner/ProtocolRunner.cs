@@ -1,3 +1,4 @@
+using Reasoning.Engine.Errors;
 using Reasoning.Threads;
 
 namespace Reasoning.Orchestrator;
@@ -7,7 +8,9 @@ namespace Reasoning.Orchestrator;
 /// in the same engine step), joins, stops. It applies the run's <see cref="ThreadBudget"/> (through the thread
 /// layer) and its own <see cref="ProtocolLimits"/>: a decision past a bound is not carried out and comes back to the
 /// policy as <see cref="Observation.Refused"/>. The thread layer emits the run's events and records the tree as the
-/// runner calls it.
+/// runner calls it. Children forked at a position (<see cref="Decision.Fork.At"/>) stay alive after they stop, so
+/// their parent can attach their KV spans (<see cref="Decision.Join"/> with <see cref="JoinMode.Kv"/>); they end with
+/// their own outcomes at the parent's next decision.
 /// </summary>
 public sealed class ProtocolRunner
 {
@@ -53,6 +56,8 @@ public sealed class ProtocolRunner
         while (true)
         {
             var decision = policy.Decide(new PolicyStep(thread, state.Rounds, seen, Limits));
+            if (decision is not Decision.Join { Mode: JoinMode.Kv })
+                EndUnjoined(state);
             switch (decision)
             {
                 case Decision.Continue c:
@@ -68,10 +73,13 @@ public sealed class ProtocolRunner
                 case Decision.Fork f:
                     seen = await ForkAsync(thread, f, state, endOnStop, ct).ConfigureAwait(false);
                     if (f.ThenStop is { } outcome && seen is not Observation.Refused)
+                    {
+                        EndUnjoined(state);   // the parent is gone: nothing can join them
                         return new ThreadResult(thread, outcome, state.Last, state.Rounds);
+                    }
                     break;
                 case Decision.Join j:
-                    seen = Join(thread, j, state);
+                    seen = await JoinAsync(thread, j, state, ct).ConfigureAwait(false);
                     break;
                 case Decision.Prune p:
                     seen = Prune(thread, p);
@@ -95,7 +103,7 @@ public sealed class ProtocolRunner
         {
             return new Observation.Refused(spawn, e);
         }
-        var results = await RunChildrenAsync(children, spawn.ChildPolicy, endTogether: false, ct).ConfigureAwait(false);
+        var results = await RunChildrenAsync(children, spawn.ChildPolicy, endTogether: false, keepAlive: false, ct).ConfigureAwait(false);
         state.Rounds++;
         state.LastRound = children;
         return new Observation.ChildrenDone(results);
@@ -104,8 +112,6 @@ public sealed class ProtocolRunner
     private async Task<Observation> ForkAsync(ReasoningThread thread, Decision.Fork fork, ThreadState state, bool endOnStop, CancellationToken ct)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(fork.Count, 1);
-        if (fork.At is { } at)
-            return ForkAt(thread, fork, at);
         if (RoundRefused(thread, fork, state) is { } refused)
             return refused;
         await thread.PrefillAsync(ct).ConfigureAwait(false);   // the forks share the computed prompt's KV pages
@@ -113,7 +119,7 @@ public sealed class ProtocolRunner
         try
         {
             for (int i = 0; i < fork.Count; i++)
-                children.Add(thread.Fork(fork.Name(i)));
+                children.Add(fork.At is { } at ? ForkAt(thread, fork.Name(i), at) : thread.Fork(fork.Name(i)));
         }
         catch (BudgetExceededException e)
         {
@@ -122,31 +128,36 @@ public sealed class ProtocolRunner
             return new Observation.Refused(fork, e);
         }
         if (fork.ThenStop is { } outcome && endOnStop)
-            thread.End(outcome.Status, outcome.Reason);
-        var results = await RunChildrenAsync(children, fork.ChildPolicy, fork.EndChildrenTogether, ct).ConfigureAwait(false);
+            thread.End(outcome.ToThreadOutcome());
+        bool joinable = fork.At is not null;
+        var results = await RunChildrenAsync(children, fork.ChildPolicy, fork.EndChildrenTogether, joinable, ct).ConfigureAwait(false);
         state.Rounds++;
         state.LastRound = children;
+        if (joinable)
+            state.Unjoined = results;
         return new Observation.ChildrenDone(results);
     }
 
-    private async Task<ThreadResult[]> RunChildrenAsync(IReadOnlyList<ReasoningThread> children, Func<int, IProtocolPolicy> policyOf, bool endTogether, CancellationToken ct)
+    // With keepAlive every child stays alive when it stops: the caller ends it, after a KV join.
+    private async Task<ThreadResult[]> RunChildrenAsync(IReadOnlyList<ReasoningThread> children, Func<int, IProtocolPolicy> policyOf, bool endTogether,
+        bool keepAlive, CancellationToken ct)
     {
         Task<ThreadResult>[] running;
         using (Run.HoldSubmissions())   // the children start in one step: their prompts prefill together
-            running = [.. children.Select((child, i) => DriveAsync(child, policyOf(i), endOnStop: !endTogether, ct))];
+            running = [.. children.Select((child, i) => DriveAsync(child, policyOf(i), endOnStop: !endTogether && !keepAlive, ct))];
         var results = await Task.WhenAll(running).ConfigureAwait(false);
-        if (endTogether)
+        if (endTogether && !keepAlive)
             foreach (var r in results)
-                r.Thread.End(r.Outcome.Status, r.Outcome.Reason);
+                r.Thread.End(r.Outcome.ToThreadOutcome());
         return results;
     }
 
-    private static Observation Join(ReasoningThread thread, Decision.Join join, ThreadState state)
+    private static async Task<Observation> JoinAsync(ReasoningThread thread, Decision.Join join, ThreadState state, CancellationToken ct)
     {
-        if (join.Mode == JoinMode.Kv)
-            return JoinKv(thread, join);
         if (join.TruncateAt is { } at)
             thread.TruncateText(at);
+        if (join.Mode == JoinMode.Kv)
+            return await JoinKvAsync(thread, join, state, ct).ConfigureAwait(false);
         try
         {
             thread.Join(state.LastRound, join.Text);
@@ -167,24 +178,48 @@ public sealed class ProtocolRunner
     private static ThreadResult Stop(ReasoningThread thread, StopOutcome outcome, ThreadState state, bool endOnStop)
     {
         if (endOnStop)
-            thread.End(outcome.Status, outcome.Reason);
+            thread.End(outcome.ToThreadOutcome());
         return new ThreadResult(thread, outcome, state.Last, state.Rounds);
     }
 
-    // The three operations below are the thread layer's Fork(at), Join(children, JoinMode.Kv) and Prune(from, to);
-    // each is one method so that wiring the operation in is a change to that method alone.
+    /// <summary>Ends the children kept alive for a KV join that did not come, in creation order, with their own outcomes.</summary>
+    private static void EndUnjoined(ThreadState state)
+    {
+        foreach (var r in state.Unjoined)
+            r.Thread.End(r.Outcome.ToThreadOutcome());
+        state.Unjoined = [];
+    }
 
-    /// <summary>Children whose new tokens start at logical position <paramref name="at"/>: the thread layer forks only after the context.</summary>
-    private static Observation ForkAt(ReasoningThread thread, Decision.Fork fork, int at) =>
-        throw new UnsupportedDecisionException(fork, $"Fork(at: {at}) (a fork of thread {thread.Id} whose tokens start at a given position)");
+    /// <summary>A child whose new tokens start a span of their own at logical position <paramref name="at"/> (joinable by KV).</summary>
+    private static ReasoningThread ForkAt(ReasoningThread thread, string name, int at) => thread.Fork(name, at);
 
-    /// <summary>A join that attaches the children's KV spans: the thread layer joins only as text.</summary>
-    private static Observation JoinKv(ReasoningThread thread, Decision.Join join) =>
-        throw new UnsupportedDecisionException(join, $"Join(children, JoinMode.Kv) (attaching thread {thread.Id}'s children's KV spans)");
+    /// <summary>
+    /// Attaches the last round's children's KV spans (they were forked at a position and kept alive), appends
+    /// <see cref="Decision.Join.Text"/> when not empty, then ends the children with their own outcomes.
+    /// </summary>
+    private static async Task<Observation> JoinKvAsync(ReasoningThread thread, Decision.Join join, ThreadState state, CancellationToken ct)
+    {
+        if (state.Unjoined.Count == 0 || !state.LastRound.SequenceEqual(state.Unjoined.Select(r => r.Thread)))
+            throw new InvalidRequestException(
+                $"thread {thread.Id} asked for a KV join, but its last round of children was not forked at a position (or was joined already); fork with At to join by KV, or join as text.");
+        try
+        {
+            await thread.JoinAsync(state.LastRound, JoinMode.Kv, join.Text.Length == 0 ? null : join.Text, ct).ConfigureAwait(false);
+        }
+        catch (BudgetExceededException e)
+        {
+            return new Observation.Refused(join, e);
+        }
+        EndUnjoined(state);
+        return Observation.Joined.Instance;
+    }
 
-    /// <summary>Dropping a range of the context: the thread layer only truncates at the end.</summary>
-    private static Observation Prune(ReasoningThread thread, Decision.Prune prune) =>
-        throw new UnsupportedDecisionException(prune, $"Prune({prune.From}, {prune.To}) (dropping a range of thread {thread.Id}'s context)");
+    /// <summary>Drops tokens [<see cref="Decision.Prune.From"/>, <see cref="Decision.Prune.To"/>) of the context: they must be whole spans before the tail.</summary>
+    private static Observation Prune(ReasoningThread thread, Decision.Prune prune)
+    {
+        thread.Prune(thread.MarkAt(prune.From), thread.MarkAt(prune.To));
+        return new Observation.Pruned(prune.From, prune.To);
+    }
 
     /// <summary>What the runner remembers of a thread between decisions.</summary>
     private sealed class ThreadState
@@ -192,5 +227,7 @@ public sealed class ProtocolRunner
         public int Rounds;
         public ThreadGeneration? Last;
         public IReadOnlyList<ReasoningThread> LastRound = [];
+        /// <summary>Children forked at a position that stopped and wait, alive, for a KV join.</summary>
+        public IReadOnlyList<ThreadResult> Unjoined = [];
     }
 }
