@@ -47,6 +47,7 @@ public sealed class RunnerKvDecisionTests : IDisposable
     public async Task Forks_at_positions_joined_by_kv_continue_like_one_sequence_holding_the_tokens_at_those_positions()
     {
         int free = _engine.Pool.FreeCount;
+        EngineSequence? probe = null;
         // "Question: " holds positions 0-9; f0 writes "<f0>;" at 13-17 (a gap of three), the join starts its tail at 18;
         // g0 (forked from the joined root) writes "<g0>;" at 22-26 and the join text " J:" follows at 27-29.
         var root = new Scripted(step => step.Observation switch
@@ -55,13 +56,14 @@ public sealed class RunnerKvDecisionTests : IDisposable
             Observation.ChildrenDone { Children: [{ Thread.Name: "f0" }] } => new Decision.Join(JoinMode.Kv, ""),
             Observation.Joined when step.Rounds == 1 => new Decision.Fork(1, _ => Once("g"), i => $"g{i}", At: 22),
             Observation.ChildrenDone => new Decision.Join(JoinMode.Kv, " J:"),
-            Observation.Joined => new Decision.Continue(Greedy8),
+            Observation.Joined => Probe(step.Thread, ref probe, new Decision.Continue(Greedy8)),
             Observation.Generated => new Decision.Stop(StopOutcome.Finished("done")),
             var o => throw new InvalidOperationException(o.ToString()),
         });
         var runner = Runner();
 
         var result = await runner.RunAsync("Question: ", root);
+        var probed = await ScoredGreedyAsync(probe!);
 
         result.Rounds.Should().Be(2);
         var children = result.Thread.Children;
@@ -74,6 +76,8 @@ public sealed class RunnerKvDecisionTests : IDisposable
         var expected = await ReferenceAsync([("Question: ", 0), ("<f0>;", 13), ("<g0>; J:", 22)]);
         generated.Tokens.Should().Be(expected.Tokens.Count);
         generated.Text.Should().Be(TextOf(expected), "the same greedy tokens");
+        SameScores(probed, expected);
+        Differ(probed, await ReferenceAsync([("Question: <f0>;<g0>; J:", 0)]), "the positions change the logprobs");
         _engine.Pool.FreeCount.Should().Be(free);
     }
 
@@ -82,6 +86,7 @@ public sealed class RunnerKvDecisionTests : IDisposable
     {
         int free = _engine.Pool.FreeCount;
         var seen = new List<Observation>();
+        EngineSequence? probe = null;
         var root = new Scripted(step =>
         {
             seen.Add(step.Observation);
@@ -90,7 +95,7 @@ public sealed class RunnerKvDecisionTests : IDisposable
                 Observation.Started => new Decision.Fork(1, _ => Once("f"), i => $"f{i}", At: 10),
                 Observation.ChildrenDone => new Decision.Join(JoinMode.Kv, " J:"),
                 Observation.Joined => new Decision.Prune(10, 15),   // f0's "<f0>;" at 10-14
-                Observation.Pruned => new Decision.Continue(Greedy8),
+                Observation.Pruned => Probe(step.Thread, ref probe, new Decision.Continue(Greedy8)),
                 Observation.Generated => new Decision.Stop(StopOutcome.Finished("done")),
                 var o => throw new InvalidOperationException(o.ToString()),
             };
@@ -98,6 +103,7 @@ public sealed class RunnerKvDecisionTests : IDisposable
         var runner = Runner();
 
         var result = await runner.RunAsync("Question: ", root);
+        var probed = await ScoredGreedyAsync(probe!);
 
         seen.Should().ContainEquivalentOf(new Observation.Pruned(10, 15));
         var generated = result.LastGeneration!;
@@ -108,6 +114,9 @@ public sealed class RunnerKvDecisionTests : IDisposable
         var expected = await ReferenceAsync([("Question: ", 0), (" J:", 15)]);
         generated.Tokens.Should().Be(expected.Tokens.Count);
         generated.Text.Should().Be(TextOf(expected), "the same greedy tokens");
+        SameScores(probed, expected);
+        Differ(probed, await ReferenceAsync([("Question:  J:", 0)]), "the kept tokens' positions change the logprobs");
+        Differ(probed, await ReferenceAsync([("Question: <f0>; J:", 0)]), "the pruned tokens are gone");
         _engine.Pool.FreeCount.Should().Be(free);
     }
 
@@ -152,6 +161,42 @@ public sealed class RunnerKvDecisionTests : IDisposable
             .Should().Throw<ArgumentException>().WithMessage("*status Failed*");
     }
 
+    /// <summary>Takes a plain engine fork of the thread's context (pending tokens included) to score it after the run.</summary>
+    private static Decision Probe(ReasoningThread thread, ref EngineSequence? probe, Decision then)
+    {
+        probe = thread.Sequence!.Fork();
+        return then;
+    }
+
+    private static readonly SamplingOptions ScoredGreedy = new() { MaxTokens = 8, TopLogprobs = 5, StopTokenIds = [297] };
+
+    private static async Task<GenerationResult> ScoredGreedyAsync(EngineSequence probe)
+    {
+        using (probe)
+            return await probe.GenerateToEndAsync([], ScoredGreedy);
+    }
+
+    /// <summary>Same greedy tokens, each logprob and its top alternatives within float tolerance.</summary>
+    private static void SameScores(GenerationResult actual, GenerationResult expected)
+    {
+        actual.Tokens.Select(t => t.Id).Should().Equal(expected.Tokens.Select(t => t.Id));
+        for (int i = 0; i < expected.Tokens.Count; i++)
+        {
+            actual.Tokens[i].Logprob.Should().BeApproximately(expected.Tokens[i].Logprob, 1e-4f, $"token {i}");
+            actual.Tokens[i].TopLogprobs.Select(t => t.Id).Should().Equal(expected.Tokens[i].TopLogprobs.Select(t => t.Id), $"token {i}");
+            for (int k = 0; k < expected.Tokens[i].TopLogprobs.Count; k++)
+                actual.Tokens[i].TopLogprobs[k].Logprob.Should().BeApproximately(expected.Tokens[i].TopLogprobs[k].Logprob, 1e-4f, $"token {i}, alternative {k}");
+        }
+    }
+
+    /// <summary>The control: a context that differs must move the first token's alternatives' logprobs beyond the tolerance.</summary>
+    private static void Differ(GenerationResult actual, GenerationResult control, string because)
+    {
+        var a = actual.Tokens[0].TopLogprobs.ToDictionary(t => t.Id, t => t.Logprob);
+        float largest = control.Tokens[0].TopLogprobs.Where(t => a.ContainsKey(t.Id)).Select(t => Math.Abs(t.Logprob - a[t.Id])).DefaultIfEmpty(1f).Max();
+        largest.Should().BeGreaterThan(1e-3f, because);
+    }
+
     /// <summary>One fresh sequence: each text's tokens appended from its logical position on, computed before the next.</summary>
     private async Task<GenerationResult> ReferenceAsync(IReadOnlyList<(string Text, int At)> pieces)
     {
@@ -164,7 +209,7 @@ public sealed class RunnerKvDecisionTests : IDisposable
             if (i < pieces.Count - 1)
                 await seq.PrefillAsync();
         }
-        return await seq.GenerateToEndAsync([], new SamplingOptions { MaxTokens = 8, StopTokenIds = _codec.EndOfSequenceIds });
+        return await seq.GenerateToEndAsync([], ScoredGreedy);
     }
 
     /// <summary>The thread's text of generated tokens: a stop token id adds none.</summary>
