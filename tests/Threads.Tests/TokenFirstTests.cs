@@ -205,6 +205,19 @@ public sealed class TokenFirstTests : IDisposable
         await root.Invoking(r => r.JoinAsync([plain], JoinMode.Kv)).Should().ThrowAsync<InvalidRequestException>().WithMessage("*without a position*");
     }
 
+    [Fact]
+    public void A_mark_at_a_token_position_holds_the_text_length_of_an_explicit_decode_and_refuses_a_cut_inside_a_character()
+    {
+        using var run = new ThreadRun(_engine, _codec);
+        var root = run.CreateRoot("abéc");   // bytes a, b, two for é, c
+        var tokens = _codec.Encode("abéc");
+        foreach (int k in new[] { 0, 1, 2, 4, 5 })
+            root.MarkAt(k).Should().Be(new ThreadMark(root.Id, k, _codec.Decode([.. tokens.Take(k)]).Length));
+        root.Invoking(r => r.MarkAt(3)).Should().Throw<InvalidRequestException>().WithMessage("*inside a character*");
+        root.Invoking(r => r.MarkAt(6)).Should().Throw<InvalidRequestException>().WithMessage("*outside*");
+        root.Invoking(r => r.MarkAt(-1)).Should().Throw<InvalidRequestException>().WithMessage("*outside*");
+    }
+
     [Fact(Timeout = 60_000)]
     public async Task Pruning_a_span_keeps_the_positions_of_what_follows()
     {
