@@ -9,6 +9,7 @@ internal static class CommandRegistry
     public static IEnumerable<Command> All()
     {
         yield return GenerateCommand.Create();
+        yield return ScoreCommand.Create();
         yield return Commands.Bench.BenchCommand.Create();
         yield return EvalCommand.Create();
         yield return Commands.Countdown.CountdownCommand.Create();

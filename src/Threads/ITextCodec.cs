@@ -1,7 +1,14 @@
+using Reasoning.Engine.Generation;
+
 namespace Reasoning.Threads;
 
-/// <summary>Turns text into token ids and streams ids back into text; a tokenizer seen from the threads layer.</summary>
-public interface ITextCodec
+/// <summary>
+/// Turns text into token ids and streams ids back into text; a tokenizer seen from the threads layer. It is also the
+/// decoder the engine matches a thread's stop strings with (<see cref="ITokenTextDecoder.CreateStreamDecoder"/>: a
+/// fresh decoder that turns ids into text as they come, never emitting half a character), so the engine stops on
+/// exactly the text the thread records.
+/// </summary>
+public interface ITextCodec : ITokenTextDecoder
 {
     /// <summary>Token ids of <paramref name="text"/>, with no special tokens added.</summary>
     IReadOnlyList<int> Encode(string text);
@@ -9,19 +16,6 @@ public interface ITextCodec
     /// <summary>The text of a whole id sequence (special tokens kept as text).</summary>
     string Decode(IReadOnlyList<int> ids);
 
-    /// <summary>A decoder that turns ids into text as they come, never emitting half a character.</summary>
-    ITokenStreamDecoder CreateDecoder();
-
     /// <summary>Ids that end a generation (end-of-sequence tokens).</summary>
     IReadOnlyList<int> EndOfSequenceIds { get; }
-}
-
-/// <summary>Incremental decoding of generated ids.</summary>
-public interface ITokenStreamDecoder
-{
-    /// <summary>Adds one id; returns the text it completes.</summary>
-    string Push(int id);
-
-    /// <summary>Returns whatever text is still held back.</summary>
-    string Flush();
 }

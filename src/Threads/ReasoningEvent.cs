@@ -17,5 +17,6 @@ public sealed record ThreadsSpawned(int ThreadId, double ElapsedMilliseconds, IR
 /// <summary>A thread received its children's results.</summary>
 public sealed record ThreadsJoined(int ThreadId, double ElapsedMilliseconds, IReadOnlyList<int> ChildIds) : ReasoningEvent(ThreadId, ElapsedMilliseconds);
 
-/// <summary>A thread ended.</summary>
-public sealed record ThreadEnded(int ThreadId, double ElapsedMilliseconds, ThreadStatus Status, string? Reason) : ReasoningEvent(ThreadId, ElapsedMilliseconds);
+/// <summary>A thread ended; <paramref name="Outcome"/> says why, typed.</summary>
+public sealed record ThreadEnded(int ThreadId, double ElapsedMilliseconds, ThreadStatus Status, string? Reason, ThreadOutcome? Outcome = null)
+    : ReasoningEvent(ThreadId, ElapsedMilliseconds);

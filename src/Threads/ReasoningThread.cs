@@ -8,9 +8,11 @@ namespace Reasoning.Threads;
 /// <summary>
 /// A thread of reasoning: an engine sequence, its text, its place in the run's tree. Threads append text, generate
 /// (many threads of a run generate in the same engine steps), fork (sharing KV pages), spawn children from fresh
-/// contexts, join their results and truncate. Every operation is bounded by the run's <see cref="ThreadBudget"/>.
+/// contexts, join their results and truncate. Threads are token-first: marks are token positions, the text offset of
+/// every token boundary is recorded as tokens arrive, and spans of the KV view can be started, pruned, moved and
+/// attached (a KV join). Every operation is bounded by the run's <see cref="ThreadBudget"/>.
 /// </summary>
-public sealed class ReasoningThread
+public sealed partial class ReasoningThread
 {
     private readonly ThreadRun _run;
     private readonly StringBuilder _text = new();
@@ -18,6 +20,7 @@ public sealed class ReasoningThread
     private readonly List<ReasoningThread> _children = [];
     private readonly List<IReadOnlyList<ReasoningThread>> _rounds = [];
     private readonly List<ReasoningThread> _forks = [];
+    private readonly TokenTextIndex _index;
     internal EngineSequence? Sequence;
 
     /// <summary>Identifier, unique in the run (the root is 0).</summary>
@@ -32,6 +35,8 @@ public sealed class ReasoningThread
     public ThreadStatus Status { get; private set; } = ThreadStatus.Idle;
     /// <summary>Why it ended, when it ended other than normally.</summary>
     public string? EndReason { get; private set; }
+    /// <summary>Why it ended, typed (null while alive).</summary>
+    public ThreadOutcome? Outcome { get; private set; }
     /// <summary>The whole context as text: what was appended and what was generated.</summary>
     public string Text => _text.ToString();
     /// <summary>Only the generated text.</summary>
@@ -49,9 +54,11 @@ public sealed class ReasoningThread
     /// <summary>When it ended, since the run's start (null while alive).</summary>
     public double? EndMilliseconds { get; private set; }
 
-    internal ReasoningThread(ThreadRun run, int id, string name, ReasoningThread? parent, EngineSequence sequence, string initialText)
+    internal ReasoningThread(ThreadRun run, int id, string name, ReasoningThread? parent, EngineSequence sequence, string initialText,
+        TokenTextIndex? index = null)
     {
         _run = run;
+        _index = index ?? new TokenTextIndex(run.Codec);
         Id = id;
         Name = name;
         Parent = parent;
@@ -79,6 +86,7 @@ public sealed class ReasoningThread
             throw new BudgetExceededException($"thread {Id} would hold {seq.Length + ids.Count} tokens; the context window is {window}.");
         seq.Append(ids);
         _text.Append(text);
+        _index.Add(ids, _text.ToString());
     }
 
     /// <summary>Computes the pending context now (so forks taken afterwards share its KV pages).</summary>
@@ -97,34 +105,15 @@ public sealed class ReasoningThread
         allowed = (int)Math.Min(allowed, _run.RemainingTotalTokens);
         allowed = Math.Min(allowed, _run.ContextWindow - seq.Length);
         if (allowed <= 0)
-            return new ThreadGeneration("", 0, FinishReason.Length, null, -1, true);
+            return new ThreadGeneration("", 0, FinishReason.Length, null, -1, true) { ContextFull = seq.Length >= _run.ContextWindow };
 
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _run.Cancellation);
-        var decoder = _run.Codec.CreateDecoder();
         var text = new StringBuilder();
-        var stops = options.StopStrings.Where(s => s.Length > 0).ToArray();
-        int longest = stops.Length == 0 ? 0 : stops.Max(s => s.Length);
+        // Stop strings go to the engine as data, matched on text the thread's own codec decodes, so the text the
+        // thread records is the text the engine stopped on. An empty list still asks for each token's text.
+        var stops = new StopStrings(options.StopStrings, _run.Codec);
         string? stopString = null;
         int stopIndex = -1;
-        bool StopCondition(int id)
-        {
-            int before = text.Length;
-            text.Append(decoder.Push(id));
-            if (stops.Length == 0 || text.Length == before)
-                return false;
-            int from = Math.Max(0, before - longest + 1);
-            string window = text.ToString(from, text.Length - from);
-            foreach (var stop in stops)
-            {
-                int at = window.IndexOf(stop, StringComparison.Ordinal);
-                if (at >= 0 && (stopIndex < 0 || from + at < stopIndex))
-                {
-                    stopIndex = from + at;
-                    stopString = stop;
-                }
-            }
-            return stopString is not null;
-        }
 
         var sampling = new SamplingOptions
         {
@@ -137,14 +126,22 @@ public sealed class ReasoningThread
         int emitted = 0;
         try
         {
-            await foreach (var token in seq.GenerateAsync([], sampling, StopCondition, linked.Token).ConfigureAwait(false))
+            await foreach (var token in seq.GenerateAsync([], sampling, stops, linked.Token).ConfigureAwait(false))
             {
                 count++;
                 _run.AddTokens(1);
+                // Each piece is the token's text; the last one also carries the decoder's pending text.
+                text.Append(token.Text);
                 if (token.Finish is { } f)
                 {
                     finish = f;
-                    text.Append(decoder.Flush());
+                    // A stop string counts only when it ended the generation: the engine also matches the pending text
+                    // flushed at a budget or end-of-sequence end, which is kept as text but stops nothing.
+                    if (f == FinishReason.Stop && token.StopString is not null && !sampling.StopTokenIds.Contains(token.Id))
+                    {
+                        stopString = token.StopString;
+                        stopIndex = token.StopIndex;
+                    }
                 }
                 if (text.Length > emitted)
                 {
@@ -163,18 +160,31 @@ public sealed class ReasoningThread
             GeneratedTokens += count;
             _generated.Append(text);
             _text.Append(text);
+            if (Sequence is { } alive)
+                _index.Add([.. alive.Tokens.Skip(_index.Count)], _text.ToString());
             if (Status == ThreadStatus.Running)
                 Status = ThreadStatus.Idle;
         }
         bool exhausted = finish == FinishReason.Length && count >= allowed && allowed < options.MaxTokens;
-        return new ThreadGeneration(text.ToString(), count, finish, stopString, stopIndex, exhausted);
+        return new ThreadGeneration(text.ToString(), count, finish, stopString, stopIndex, exhausted)
+        {
+            ContextFull = exhausted && (Sequence?.Length ?? 0) >= _run.ContextWindow,
+        };
     }
 
-    /// <summary>A child that continues from this thread's context, sharing its KV pages.</summary>
-    public ReasoningThread Fork(string? name = null)
+    /// <summary>
+    /// A child that continues from this thread's context, sharing its KV pages. With <paramref name="at"/> the child's
+    /// new tokens start a span of their own at that logical position (same-position paths; the child can later be
+    /// joined by KV); this needs the context computed (<see cref="PrefillAsync"/>) and a token appended before the
+    /// child generates.
+    /// </summary>
+    public ReasoningThread Fork(string? name = null, int? at = null)
     {
         var seq = Alive();
-        var child = _run.CreateThread(name ?? $"{Name}.fork{_children.Count}", this, seq.Fork(), Text);
+        var forked = at is { } position ? seq.Fork(position) : seq.Fork();
+        var child = _run.CreateThread(name ?? $"{Name}.fork{_children.Count}", this, forked, Text, _index.Clone());
+        if (at is not null)
+            child.SetOwnTokens(forked.Spans[^1].Index, forked.Length);
         _children.Add(child);
         _forks.Add(child);
         return child;
@@ -193,6 +203,7 @@ public sealed class ReasoningThread
                 var child = _run.CreateThread(name?.Invoke(i) ?? $"{Name}.{_rounds.Count}.{i}", this, _run.Engine.CreateSequence(), "");
                 round.Add(child);
                 _children.Add(child);
+                child.SetOwnTokens(0, 0, placeOnJoin: true);
                 child.Append(contexts[i]);
             }
         }
@@ -219,43 +230,53 @@ public sealed class ReasoningThread
     /// <summary>
     /// Cuts the context back to its first <paramref name="length"/> characters of text: keeps the longest run of
     /// tokens whose text is a prefix of it, drops the rest (and their KV pages) and re-appends the remaining characters.
+    /// The cut is found from the recorded token boundaries, without decoding.
     /// </summary>
     public void TruncateText(int length)
     {
         var seq = Alive();
         ArgumentOutOfRangeException.ThrowIfGreaterThan(length, _text.Length);
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
         string target = _text.ToString(0, length);
-        var tokens = seq.Tokens.ToArray();
-        int lo = 0, hi = tokens.Length;
+        // The same search as over decoded prefixes: "the text of the first k tokens is a prefix of the target" is
+        // "k is a clean boundary at or before the target's end".
+        int lo = 0, hi = seq.Length;
         while (lo < hi)
         {
             int mid = (lo + hi + 1) / 2;
-            string decoded = _run.Codec.Decode(tokens[..mid]);
-            if (target.StartsWith(decoded, StringComparison.Ordinal))
+            int end = _index.TextAt(mid);
+            if (end >= 0 && end <= length)
                 lo = mid;
             else
                 hi = mid - 1;
         }
-        string kept = _run.Codec.Decode(tokens[..lo]);
+        int kept = _index.TextAt(lo);
         seq.Truncate(lo);
+        _index.Truncate(lo);
         int generatedCut = Math.Max(0, _generated.Length - (_text.Length - length));
         _generated.Length = generatedCut;
-        _text.Length = kept.Length;
-        if (kept.Length < length)
-            Append(target[kept.Length..]);
+        _text.Length = kept;
+        if (kept < length)
+            Append(target[kept..]);
     }
 
-    /// <summary>Ends the thread with a status and a reason, and releases its KV pages.</summary>
-    public void End(ThreadStatus status, string? reason = null)
+    /// <summary>Ends the thread with a status and a reason, and releases its KV pages; the outcome follows the status.</summary>
+    public void End(ThreadStatus status, string? reason = null) => End(status, reason, ThreadOutcome.FromStatus(status, reason));
+
+    /// <summary>Ends the thread with a typed outcome (its status and reason follow from it) and releases its KV pages.</summary>
+    public void End(ThreadOutcome outcome) => End(outcome.Status, outcome.Detail, outcome);
+
+    private void End(ThreadStatus status, string? reason, ThreadOutcome outcome)
     {
         if (EndMilliseconds is not null)
             return;
         Status = status;
         EndReason = reason;
+        Outcome = outcome;
         EndMilliseconds = _run.ElapsedMilliseconds;
         Sequence?.Dispose();
         Sequence = null;
-        _run.Emit(new ThreadEnded(Id, EndMilliseconds.Value, status, reason));
+        _run.Emit(new ThreadEnded(Id, EndMilliseconds.Value, status, reason, outcome));
     }
 
     private EngineSequence Alive() =>

@@ -13,6 +13,8 @@ public static class ReasoningTree
         ["parent"] = thread.Parent?.Id,
         ["status"] = thread.Status.ToString().ToLowerInvariant(),
         ["reason"] = thread.EndReason,
+        ["outcome"] = thread.Outcome?.KindName,
+        ["outcome_detail"] = thread.Outcome?.Detail,
         ["text"] = thread.Text,
         ["generated_tokens"] = thread.GeneratedTokens,
         ["sequential_tokens"] = thread.SequentialTokens,

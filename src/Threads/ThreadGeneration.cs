@@ -24,4 +24,17 @@ public sealed record ThreadGenerationOptions
 /// <param name="StopString">The stop string that ended it, if one did.</param>
 /// <param name="StopIndex">Where that stop string starts in <paramref name="Text"/> (−1 if none).</param>
 /// <param name="BudgetExhausted">The run's or the thread's token budget (or the context window) ended it.</param>
-public sealed record ThreadGeneration(string Text, int Tokens, FinishReason Finish, string? StopString, int StopIndex, bool BudgetExhausted);
+public sealed record ThreadGeneration(string Text, int Tokens, FinishReason Finish, string? StopString, int StopIndex, bool BudgetExhausted)
+{
+    /// <summary>The context window (not a token budget) ended it: the thread cannot generate any more.</summary>
+    public bool ContextFull { get; init; }
+
+    /// <summary>
+    /// Why the call ended, typed: a stop string, an end-of-sequence token (finished), the context window, or a token
+    /// budget (the call's, the thread's or the run's).
+    /// </summary>
+    public ThreadOutcome Outcome => StopString is not null ? new ThreadOutcome(ThreadOutcomeKind.StopString, StopString)
+        : Finish == FinishReason.Stop ? new ThreadOutcome(ThreadOutcomeKind.Finished)
+        : ContextFull ? new ThreadOutcome(ThreadOutcomeKind.ContextFull)
+        : new ThreadOutcome(ThreadOutcomeKind.Budget, BudgetExhausted ? "the thread's or the run's token budget" : "the call's token limit");
+}

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Threading.Channels;
 using Reasoning.Engine.Generation;
 
 namespace Reasoning.Threads;
@@ -13,7 +12,7 @@ public sealed class ThreadRun : IDisposable
 {
     private readonly List<ReasoningThread> _threads = [];
     private readonly Lock _lock = new();
-    private readonly Channel<ReasoningEvent> _events = Channel.CreateUnbounded<ReasoningEvent>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly EventStream _events;
     private readonly CancellationTokenSource _cancel;
     private readonly long _start = Stopwatch.GetTimestamp();
     private long _totalTokens;
@@ -39,8 +38,14 @@ public sealed class ThreadRun : IDisposable
     /// from the same engine step; see <see cref="InferenceEngine.HoldSubmissions"/>.
     /// </summary>
     public SubmissionHold HoldSubmissions() => Engine.HoldSubmissions();
-    /// <summary>The events of the run, as they happen; the stream ends when the run is disposed.</summary>
-    public IAsyncEnumerable<ReasoningEvent> Events => _events.Reader.ReadAllAsync();
+    /// <summary>
+    /// The events of the run, as they happen, for one reader; the stream ends when the run is disposed. It is bounded:
+    /// when the reader falls more than <see cref="ThreadBudget.MaxQueuedTokenEvents"/> token events behind, the oldest
+    /// token events are dropped (see <see cref="DroppedEvents"/>); start, spawn, join and end events are never dropped.
+    /// </summary>
+    public IAsyncEnumerable<ReasoningEvent> Events => _events.ReadAllAsync();
+    /// <summary>Token events dropped because the event reader fell behind (or there was none).</summary>
+    public long DroppedEvents => _events.Dropped;
 
     internal int ContextWindow => Budget.ContextWindow > 0 ? Math.Min(Budget.ContextWindow, Engine.Model.Config.MaxPositionEmbeddings) : Engine.Model.Config.MaxPositionEmbeddings;
     internal long RemainingTotalTokens => Math.Max(0, Budget.MaxTotalTokens - TotalTokens);
@@ -51,6 +56,7 @@ public sealed class ThreadRun : IDisposable
         Engine = engine;
         Codec = codec;
         Budget = budget ?? new ThreadBudget();
+        _events = new EventStream(Budget.MaxQueuedTokenEvents);
         _cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         if (Budget.WallTime is { } wall)
             _cancel.CancelAfter(wall);
@@ -64,7 +70,7 @@ public sealed class ThreadRun : IDisposable
         return root;
     }
 
-    internal ReasoningThread CreateThread(string name, ReasoningThread? parent, EngineSequence sequence, string text)
+    internal ReasoningThread CreateThread(string name, ReasoningThread? parent, EngineSequence sequence, string text, TokenTextIndex? index = null)
     {
         lock (_lock)
         {
@@ -73,7 +79,7 @@ public sealed class ThreadRun : IDisposable
                 sequence.Dispose();
                 throw new BudgetExceededException($"the run already has {_threads.Count} threads; the budget allows {Budget.MaxThreads}.");
             }
-            var thread = new ReasoningThread(this, _threads.Count, name, parent, sequence, text);
+            var thread = new ReasoningThread(this, _threads.Count, name, parent, sequence, text, index);
             _threads.Add(thread);
             Emit(new ThreadStarted(thread.Id, ElapsedMilliseconds, parent?.Id, name));
             return thread;
@@ -93,7 +99,7 @@ public sealed class ThreadRun : IDisposable
 
     internal void AddTokens(int count) => Interlocked.Add(ref _totalTokens, count);
 
-    internal void Emit(ReasoningEvent e) => _events.Writer.TryWrite(e);
+    internal void Emit(ReasoningEvent e) => _events.Write(e);
 
     /// <summary>Longest causal chain of generated tokens from the root.</summary>
     public long SequentialTokens => Root?.SequentialTokens ?? 0;
@@ -105,7 +111,7 @@ public sealed class ThreadRun : IDisposable
             _cancel.Cancel();
         foreach (var t in Threads)
             t.End(t.Status is ThreadStatus.Finished or ThreadStatus.Failed ? t.Status : ThreadStatus.Cancelled, t.EndReason ?? "run ended");
-        _events.Writer.TryComplete();
+        _events.Complete();
         _cancel.Dispose();
     }
 }

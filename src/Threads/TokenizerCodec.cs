@@ -1,3 +1,4 @@
+using Reasoning.Engine.Generation;
 using Reasoning.Engine.Tokenization;
 
 namespace Reasoning.Threads;
@@ -17,16 +18,10 @@ public sealed class TokenizerCodec(Tokenizer tokenizer, IReadOnlyList<int>? endO
     /// <summary>
     /// The text of a whole id sequence (special tokens kept as text). Ids the tokenizer has no token for (a model's
     /// padding rows beyond the vocabulary, as Qwen's 151,936 embeddings against 151,669 tokens) add no text, as in
-    /// <see cref="CreateDecoder"/>'s streamed text, so a thread's text and the decode of its tokens agree.
+    /// <see cref="CreateStreamDecoder"/>'s streamed text, so a thread's text and the decode of its tokens agree.
     /// </summary>
     public string Decode(IReadOnlyList<int> ids) => tokenizer.Decode(ids.Where(id => tokenizer.IdToToken(id) is not null));
 
     /// <inheritdoc />
-    public ITokenStreamDecoder CreateDecoder() => new StreamDecoder(tokenizer.CreateStreamingDecoder());
-
-    private sealed class StreamDecoder(StreamingDecoder decoder) : ITokenStreamDecoder
-    {
-        public string Push(int id) => decoder.Push(id);
-        public string Flush() => decoder.Flush();
-    }
+    public ITextStreamDecoder CreateStreamDecoder() => tokenizer.CreateStreamingDecoder();
 }

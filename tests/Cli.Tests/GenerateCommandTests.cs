@@ -42,7 +42,7 @@ public sealed class GenerateCommandTests
         string dir = Directory.CreateTempSubdirectory("reasoning-shape-").FullName;
         try
         {
-            Reasoning.Engine.Models.RandomModelWriter.Write(dir, Reasoning.Engine.Models.ModelShapes.Get("tiny"));
+            Reasoning.Engine.Diagnostics.RandomModelWriter.Write(dir, Reasoning.Engine.Diagnostics.ModelShapes.Get("tiny"));
             var result = CliRunner.Run("generate", "--model", dir, "--prompt", "héllo 7", "--max-tokens", "8", "--ignore-eos", "--json");
 
             result.ExitCode.Should().Be(0, result.Stderr);

@@ -2,6 +2,7 @@ using FluentAssertions;
 using Reasoning.Engine.Generation;
 using Reasoning.Engine.Models;
 using Reasoning.Orchestrator.Baselines;
+using Reasoning.Search;
 using Reasoning.TestSupport;
 using Reasoning.Threads;
 using Xunit;

@@ -1,5 +1,6 @@
 using System.Text;
 
+using Reasoning.Engine.Generation;
 using Reasoning.Threads;
 
 namespace Reasoning.TestSupport;
@@ -16,11 +17,11 @@ public sealed class ByteCodec : ITextCodec
 
     public string Decode(IReadOnlyList<int> ids) => Encoding.UTF8.GetString(ids.SelectMany(Bytes).ToArray());
 
-    public ITokenStreamDecoder CreateDecoder() => new Decoder();
+    public ITextStreamDecoder CreateStreamDecoder() => new Decoder();
 
     private static byte[] Bytes(int id) => id < 256 ? [(byte)id] : Encoding.UTF8.GetBytes($"⟨{id}⟩");
 
-    private sealed class Decoder : ITokenStreamDecoder
+    private sealed class Decoder : ITextStreamDecoder
     {
         private readonly List<byte> _pending = [];
 

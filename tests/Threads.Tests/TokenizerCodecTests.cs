@@ -23,7 +23,7 @@ public sealed class TokenizerCodecTests
         withPadding.Insert(1, padding);
         withPadding.Add(padding);
 
-        var stream = codec.CreateDecoder();
+        var stream = codec.CreateStreamDecoder();
         string streamed = string.Concat(withPadding.Select(stream.Push)) + stream.Flush();
 
         codec.Decode(withPadding).Should().Be(Tokenizer.Decode(ids), "the padding ids add no text");

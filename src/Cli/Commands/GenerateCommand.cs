@@ -76,9 +76,15 @@ internal static class GenerateCommand
         try
         {
             Task<TextGenerationResult>[] running;
+            // Each child is disposed as soon as it finishes: its pages then serve the children still waiting for room
+            // (with many children and little KV memory they could otherwise never start).
+            async Task<TextGenerationResult> RunChild(EngineSequence child, int i)
+            {
+                using (child)
+                    return await TextGeneration.CollectAsync(child, tokenizer, promptIds, [], options with { Sampling = options.Sampling with { Seed = options.Sampling.Seed + (ulong)i } }, ct);
+            }
             using (engine.HoldSubmissions())
-                running = [.. children.Select((c, i) =>
-                    TextGeneration.CollectAsync(c, tokenizer, promptIds, [], options with { Sampling = options.Sampling with { Seed = options.Sampling.Seed + (ulong)i } }, ct))];
+                running = [.. children.Select(RunChild)];
             var results = await Task.WhenAll(running);
             if (!asJson)
             {

@@ -19,7 +19,7 @@ internal static class TrainCommand
     /// for the progress line's percentage: a constant would be wrong on the next kind of machine.
     /// </summary>
     private static double MeasurePeak(int threads) =>
-        Engine.Kernels.MachineCeilings.FmaThroughput(threads > 0 ? threads : Environment.ProcessorCount, seconds: 0.5);
+        Engine.Diagnostics.MachineCeilings.FmaThroughput(threads > 0 ? threads : Environment.ProcessorCount, seconds: 0.5);
 
     /// <summary>
     /// Builds the command. <paramref name="loadEncoder"/> turns the --tokenizer argument into an encoder; without it,

@@ -50,7 +50,11 @@ public sealed class ForwardPass : IDisposable
     /// overwrites (the engine samples from them at once; a copy of [16, 151,936] floats a step made the kernel zero
     /// fresh pages and the GC collect large objects).
     /// </summary>
-    internal ReadOnlyMemory<float>[] StepShared(IReadOnlyList<BatchRow> rows)
+    /// <remarks>
+    /// With <paramref name="reserved"/>, the caller has reserved every row's tail already and the pass touches no page
+    /// reference or free list (the engine runs it without its lock while other threads change idle sequences).
+    /// </remarks>
+    internal ReadOnlyMemory<float>[] StepShared(IReadOnlyList<BatchRow> rows, bool reserved = false)
     {
         var c = _model.Config;
         int total = 0;
@@ -63,7 +67,8 @@ public sealed class ForwardPass : IDisposable
                     throw new InvalidRequestException($"token id {t} is outside the vocabulary [0, {c.VocabSize}).");
             total += row.Tokens.Length;
         }
-        ReserveAll(rows);
+        if (!reserved)
+            ReserveAll(rows);
 
         EnsureBuffers(total);
         int hidden = c.HiddenSize;

@@ -10,7 +10,7 @@ namespace Reasoning.Engine.Generation;
 /// it (the children share its KV pages), truncate it. One generation at a time per sequence; any number of sequences
 /// generate concurrently and share each engine step. Dispose releases its pages.
 /// </summary>
-public sealed class EngineSequence : IDisposable
+public sealed partial class EngineSequence : IDisposable
 {
     private readonly InferenceEngine _engine;
     internal readonly KvSequence Kv;
@@ -76,32 +76,36 @@ public sealed class EngineSequence : IDisposable
     /// <summary>Feeds every pending token through the model (prefill) without sampling.</summary>
     public async Task PrefillAsync(CancellationToken cancellationToken = default)
     {
-        await foreach (var _ in Run(false, new SamplingOptions { MaxTokens = 0 }, null, cancellationToken).ConfigureAwait(false))
+        await foreach (var _ in Run(new JobRequest(false, new SamplingOptions { MaxTokens = 0 }), cancellationToken).ConfigureAwait(false))
         {
         }
     }
 
     /// <summary>
-    /// Appends <paramref name="tokens"/> and generates under <paramref name="options"/>, streaming each token; the last
-    /// one carries the finish reason. <paramref name="stopCondition"/> (called on the engine's loop with each new token
-    /// id; keep it fast) ends generation when it returns true; if it throws, this generation fails with that exception
-    /// and the engine goes on with the others.
+    /// Appends <paramref name="tokens"/> and generates under <paramref name="options"/> (stop token ids and the token
+    /// budget), streaming each token; the last one carries the finish reason. With <paramref name="stopStrings"/>, the
+    /// engine decodes each new token with the request's decoder after the step and ends at the token whose text
+    /// completes a stop string; every streamed token then carries its text piece, and the last one which stop string
+    /// ended it and where it starts (<see cref="GeneratedToken.StopIndex"/>). No caller code runs on the engine loop.
     /// </summary>
     public IAsyncEnumerable<GeneratedToken> GenerateAsync(IEnumerable<int> tokens, SamplingOptions options,
-        Func<int, bool>? stopCondition = null, CancellationToken cancellationToken = default)
+        StopStrings? stopStrings = null, CancellationToken cancellationToken = default)
     {
         Append(tokens);
-        return Run(true, options, stopCondition, cancellationToken);
+        return Run(new JobRequest(true, options, StopStrings: stopStrings), cancellationToken);
     }
 
-    /// <summary>Like <see cref="GenerateAsync"/>, collecting the whole result.</summary>
-    public async Task<GenerationResult> GenerateToEndAsync(IEnumerable<int> tokens, SamplingOptions options,
-        Func<int, bool>? stopCondition = null, CancellationToken cancellationToken = default)
+    /// <summary>Like <see cref="GenerateAsync(IEnumerable{int}, SamplingOptions, StopStrings?, CancellationToken)"/>, collecting the whole result.</summary>
+    public Task<GenerationResult> GenerateToEndAsync(IEnumerable<int> tokens, SamplingOptions options,
+        StopStrings? stopStrings = null, CancellationToken cancellationToken = default) =>
+        Collect(GenerateAsync(tokens, options, stopStrings, cancellationToken));
+
+    private static async Task<GenerationResult> Collect(IAsyncEnumerable<GeneratedToken> stream)
     {
         long start = System.Diagnostics.Stopwatch.GetTimestamp();
         long first = 0;
         var list = new List<GeneratedToken>();
-        await foreach (var t in GenerateAsync(tokens, options, stopCondition, cancellationToken).ConfigureAwait(false))
+        await foreach (var t in stream.ConfigureAwait(false))
         {
             if (list.Count == 0)
                 first = System.Diagnostics.Stopwatch.GetTimestamp();
@@ -116,10 +120,40 @@ public sealed class EngineSequence : IDisposable
             System.Diagnostics.Stopwatch.GetElapsedTime(first, end).TotalMilliseconds);
     }
 
-    private async IAsyncEnumerable<GeneratedToken> Run(bool sample, SamplingOptions options, Func<int, bool>? stopCondition,
-        [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>
+    /// Appends <paramref name="tokens"/> and returns each one's log-probability given every token before it (the
+    /// context and the earlier given tokens), with the <paramref name="topLogprobs"/> most likely tokens at its
+    /// position. The tokens are fed like a prefill, chunked and batched with other work in the engine's steps, and
+    /// they stay appended (computed, so a generation can continue after them); truncate the sequence to drop them.
+    /// </summary>
+    /// <exception cref="InvalidRequestException">The sequence is empty (the first token has nothing to be conditioned
+    /// on), a token is outside the vocabulary, or <paramref name="topLogprobs"/> is out of range.</exception>
+    public async Task<IReadOnlyList<ScoredToken>> ScoreAsync(IReadOnlyList<int> tokens, int topLogprobs = 0, CancellationToken cancellationToken = default)
     {
-        var job = _engine.Submit(this, sample, options, stopCondition, cancellationToken);
+        ArgumentNullException.ThrowIfNull(tokens);
+        if (tokens.Count == 0)
+        {
+            lock (_engine.KvLock)
+                ThrowIfUnusable();
+            return [];
+        }
+        var job = _engine.Submit(this, new JobRequest(false, new SamplingOptions { MaxTokens = 0 }, ScoreTokens: tokens, ScoreTopLogprobs: topLogprobs), cancellationToken);
+        try
+        {
+            await job.Output.Reader.Completion.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            job.CancelRequested = true;
+            _engine.Wake();
+            await job.Done.Task.ConfigureAwait(false);
+        }
+        return job.Scores;
+    }
+
+    private async IAsyncEnumerable<GeneratedToken> Run(JobRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var job = _engine.Submit(this, request, cancellationToken);
         try
         {
             await foreach (var token in job.Output.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))

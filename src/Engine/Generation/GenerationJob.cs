@@ -8,23 +8,33 @@ namespace Reasoning.Engine.Generation;
 /// Work the engine loop does for one sequence: feed <see cref="Input"/> from <see cref="Fed"/> on, and, when
 /// <see cref="Sample"/> is set, sample tokens (appending each to the input) until a stop. Touched only by the loop.
 /// </summary>
-internal sealed class GenerationJob
+internal sealed class GenerationJob : ISchedulable
 {
     public required EngineSequence Sequence { get; init; }
     public required List<int> Input { get; init; }
     public required bool Sample { get; init; }
     public required SamplingOptions Options { get; init; }
     public required int MaxTokens { get; init; }
-    public Func<int, bool>? StopCondition { get; init; }
+    /// <summary>Decodes generated tokens for <see cref="Matcher"/> and the streamed text pieces; null without stop strings.</summary>
+    public ITextStreamDecoder? Decoder { get; init; }
+    public StopStringMatcher? Matcher { get; init; }
     public CancellationToken Cancellation { get; init; }
 
     public Channel<GeneratedToken> Output { get; } = Channel.CreateUnbounded<GeneratedToken>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
     public RandomStream Random { get; init; } = new(0);
     public int Fed;
+    /// <summary>Index in the sequence's history of <see cref="Input"/>[0] (0 after a preemption recomputes all).</summary>
+    public int InputOffset;
+    /// <summary>For a scoring job: index in the history of the first token to score; -1 for other jobs.</summary>
+    public int ScoreStart = -1;
+    /// <summary>For a scoring job: alternatives reported per scored token.</summary>
+    public int ScoreTopLogprobs;
+    /// <summary>For a scoring job: the scores so far, in token order.</summary>
+    public List<ScoredToken> Scores { get; } = [];
     /// <summary>Order of submission: older jobs have priority and the newest is preempted first.</summary>
     public long Arrival;
     /// <summary>Preempted and not yet resumed: it waits until its whole input fits in the free pages.</summary>
-    public bool Preempted;
+    public bool Preempted { get; set; }
     public int Generated;
     public long StartTicks = Stopwatch.GetTimestamp();
     public long FirstTokenTicks;
@@ -32,4 +42,55 @@ internal sealed class GenerationJob
     public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public int Remaining => Input.Count - Fed;
+
+    public int ResumePages => (Input.Count + 1 + Sequence.Kv.Pool.PageSize - 1) / Sequence.Kv.Pool.PageSize;
+
+    // Recomputation restores only a view that is one span from position 0; preempting pays only if pages come back.
+    public bool CanPreempt
+    {
+        get
+        {
+            var kv = Sequence.Kv;
+            if (kv.Length == 0 || kv.Spans.Count != 1 || kv.Tail.StoredStart != 0 || kv.Tail.LogicalStart != 0)
+                return false;
+            foreach (int page in kv.Tail.Pages)
+                if (kv.Pool.RefCount(page) == 1)
+                    return true;
+            return false;
+        }
+    }
+
+    public bool TryReserve(int tokens)
+    {
+        try
+        {
+            Sequence.Kv.Reserve(tokens);
+            return true;
+        }
+        catch (Kv.KvCacheExhaustedException)
+        {
+            return false;
+        }
+    }
+
+    public void Preempt()
+    {
+        Sequence.Kv.Truncate(0);
+        Sequence.FedCount = 0;
+        Input.Clear();
+        Input.AddRange(Sequence.History);
+        Fed = 0;
+        InputOffset = 0;
+        Preempted = true;
+    }
+
+    /// <summary>Whether feeding the next <paramref name="n"/> input tokens yields logits that score a given token.</summary>
+    public bool ScoresWithin(int n)
+    {
+        if (ScoreStart < 0)
+            return false;
+        // Input position p's logits score history token InputOffset + p + 1.
+        int first = ScoreStart - InputOffset - 1, last = Input.Count - 2;
+        return Fed + n - 1 >= first && Fed <= last;
+    }
 }

@@ -38,8 +38,7 @@ public sealed partial class InferenceEngine
         lock (KvLock)
         {
             while (reader.TryRead(out var job))
-                if (!ReferenceEquals(job, Nudge))
-                    _held.Add(job);
+                _held.Add(job);
             if (_holds == 0)
             {
                 _active.AddRange(_held);

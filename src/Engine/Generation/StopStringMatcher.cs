@@ -21,6 +21,12 @@ public sealed class StopStringMatcher
     /// <summary>Whether a stop string has been seen.</summary>
     public bool Stopped { get; private set; }
 
+    /// <summary>The stop string that was seen (the earliest in the text), or null.</summary>
+    public string? StopString { get; private set; }
+
+    /// <summary>Where <see cref="StopString"/> starts in the text pushed so far, or -1.</summary>
+    public int StopIndex { get; private set; } = -1;
+
     /// <summary>All text accepted so far (cut before the stop string once one is seen).</summary>
     public string Text => _text.ToString();
 
@@ -38,16 +44,22 @@ public sealed class StopStringMatcher
         {
             string window = _text.ToString(searchFrom, _text.Length - searchFrom);
             int best = -1;
+            string? found = null;
             foreach (var stop in _stops)
             {
                 int at = window.IndexOf(stop, StringComparison.Ordinal);
                 if (at >= 0 && (best < 0 || at < best))
+                {
                     best = at;
+                    found = stop;
+                }
             }
             if (best >= 0)
             {
                 _text.Length = searchFrom + best;
                 Stopped = true;
+                StopString = found;
+                StopIndex = _text.Length;
                 return Release(_text.Length);
             }
         }

@@ -40,24 +40,21 @@ public static class TextGeneration
         var sampling = options.Sampling;
         if (!options.IgnoreEos)
             sampling = sampling with { StopTokenIds = [.. sampling.StopTokenIds, .. tokenizer.EosTokenIds] };
-        var matcher = new StopStringMatcher(options.StopStrings);
-        var decoder = tokenizer.CreateStreamingDecoder(skipSpecialTokens: true);
-        // The stop condition runs on the engine loop, so the engine stops at the token that completes a stop string.
-        var pieces = new Queue<(string Safe, string Piece)>();
-        bool StopCondition(int id)
+        var stops = new StopStrings(options.StopStrings, tokenizer.AsTextDecoder(skipSpecialTokens: true));
+        // Text that could still be the start of a stop string is held back until the engine has ruled it out.
+        int holdBack = Math.Max(0, options.StopStrings.Where(x => x.Length > 0).Select(x => x.Length).DefaultIfEmpty(0).Max() - 1);
+        var text = new System.Text.StringBuilder();
+        int released = 0;
+        await foreach (var token in sequence.GenerateAsync(newTokens, sampling, stops, cancellationToken).ConfigureAwait(false))
         {
-            string piece = decoder.Push(id);
-            pieces.Enqueue((matcher.Push(piece), piece));
-            return matcher.Stopped;
-        }
-        await foreach (var token in sequence.GenerateAsync(newTokens, sampling, StopCondition, cancellationToken).ConfigureAwait(false))
-        {
-            var (safe, piece) = pieces.Count > 0 ? pieces.Dequeue() : ("", "");
-            if (token.Finish is not null && !matcher.Stopped)
+            string piece = token.Text ?? "";
+            text.Append(piece);
+            int upTo = token.Finish is null ? text.Length - holdBack : token.StopIndex >= 0 ? token.StopIndex : text.Length;
+            string safe = "";
+            if (upTo > released)
             {
-                string tail = decoder.Flush();
-                safe += matcher.Push(tail) + matcher.Flush();
-                piece += tail;
+                safe = text.ToString(released, upTo - released);
+                released = upTo;
             }
             yield return new TextToken(token, safe, piece);
         }

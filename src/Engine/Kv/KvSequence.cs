@@ -169,6 +169,29 @@ public sealed class KvSequence : IDisposable
         _spans.Add(new KvSpan(tailLogicalStart, tailLogicalStart));
     }
 
+    /// <summary>
+    /// Inserts at <paramref name="index"/> shared copies (pages gain a reference, nothing is copied) of the
+    /// <paramref name="count"/> spans of <paramref name="other"/> from <paramref name="from"/> on, each placed
+    /// <paramref name="shift"/> positions later than in <paramref name="other"/>'s view. Empty spans are skipped.
+    /// The tail stays the tail unless <paramref name="index"/> is past it.
+    /// </summary>
+    /// <returns>The number of spans inserted.</returns>
+    public int InsertShared(int index, KvSequence other, int from, int count, int shift)
+    {
+        ThrowIfDisposed();
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(index, _spans.Count);
+        if (ReferenceEquals(other, this))
+            throw new ArgumentException("a view cannot insert its own spans; fork it first.", nameof(other));
+        var copies = other.Spans.Skip(from).Take(count).Where(s => s.Length > 0).Select(s =>
+        {
+            var copy = ShareSpan(s);
+            copy.LogicalStart += shift;
+            return copy;
+        }).ToList();
+        _spans.InsertRange(index, copies);
+        return copies.Count;
+    }
+
     /// <summary>A copy of a span for another view: its committed pages gain a reference, reserved ones stay ours.</summary>
     private KvSpan ShareSpan(KvSpan span)
     {

@@ -32,6 +32,17 @@ public static class Sampler
         return new SampledToken(id, (float)(logits[id] - logZ), top);
     }
 
+    /// <summary>
+    /// The log-probability of a given token <paramref name="id"/> under <paramref name="logits"/> (log-softmax in double
+    /// precision, then rounded) and the <paramref name="topLogprobs"/> most likely tokens: scoring, not sampling.
+    /// </summary>
+    public static SampledToken Score(ReadOnlySpan<float> logits, int id, int topLogprobs)
+    {
+        double logZ = LogNormalizer(logits);
+        IReadOnlyList<TokenLogprob> top = topLogprobs > 0 ? TopLogprobs(logits, topLogprobs, logZ) : [];
+        return new SampledToken(id, (float)(logits[id] - logZ), top);
+    }
+
     /// <summary>log Σ exp(logit), in double precision (NaN logits left out).</summary>
     private static double LogNormalizer(ReadOnlySpan<float> logits)
     {

@@ -12,7 +12,7 @@ namespace Reasoning.Engine.Tokenization;
 /// the new ids, and the difference is returned. Decoding the window alone (not only the new id) keeps
 /// decoders that look at their neighbours (a leading-space strip, byte fallback) correct.
 /// </remarks>
-public sealed class StreamingDecoder
+public sealed class StreamingDecoder : Generation.ITextStreamDecoder
 {
     // A character is at most 4 UTF-8 bytes; more pending ids than that ending in U+FFFD is genuinely invalid text.
     private const int MaxPendingIds = 4;

@@ -6,7 +6,7 @@ namespace Reasoning.Engine.Tokenization;
 /// A Hugging Face tokenizer (tokenizer.json with a BPE model): text to token ids and back, exactly as the
 /// reference implementations do it. Thread-safe: one instance can serve every request.
 /// </summary>
-public sealed class Tokenizer
+public sealed class Tokenizer : Generation.ITokenTextDecoder
 {
     private readonly TokenizerPipeline _pipeline;
     private readonly Dictionary<int, AddedToken> _addedById;
@@ -165,6 +165,17 @@ public sealed class Tokenizer
 
     /// <summary>A decoder for generated ids, one at a time, that only ever returns complete characters.</summary>
     public StreamingDecoder CreateStreamingDecoder(bool skipSpecialTokens = false) => new(this, skipSpecialTokens);
+
+    /// <summary>A streaming decoder that keeps special tokens as text (as <see cref="CreateStreamingDecoder"/> by default).</summary>
+    public Generation.ITextStreamDecoder CreateStreamDecoder() => CreateStreamingDecoder();
+
+    /// <summary>This tokenizer as the engine's decoder, with special tokens kept or skipped.</summary>
+    public Generation.ITokenTextDecoder AsTextDecoder(bool skipSpecialTokens) => new TextDecoder(this, skipSpecialTokens);
+
+    private sealed class TextDecoder(Tokenizer tokenizer, bool skipSpecialTokens) : Generation.ITokenTextDecoder
+    {
+        public Generation.ITextStreamDecoder CreateStreamDecoder() => tokenizer.CreateStreamingDecoder(skipSpecialTokens);
+    }
 
     /// <summary>Renders a conversation in the model's chat format (see <see cref="ChatTemplate"/>).</summary>
     /// <param name="messages">The conversation so far.</param>

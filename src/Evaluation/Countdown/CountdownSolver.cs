@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Reasoning.Engine.Generation;
+using Reasoning.Orchestrator;
 using Reasoning.Orchestrator.Apr;
-using Reasoning.Orchestrator.Baselines;
 using Reasoning.Tasks.Countdown;
 using Reasoning.Threads;
 
@@ -40,7 +40,7 @@ public sealed record SolveOptions
 public sealed record CountdownSolveResult(bool Solved, bool Verified, IReadOnlyList<string>? Solution, string? Reason,
     long TotalTokens, long SequentialTokens, int Threads, double ElapsedMilliseconds, JsonObject Tree);
 
-/// <summary>Solves Countdown problems with a model on the engine, by APR, SoS+ or consensus.</summary>
+/// <summary>Solves Countdown problems with a model on the engine, by a strategy from <see cref="StrategyRegistry.Default"/> (APR, SoS+, cons@N, pass@N).</summary>
 public static class CountdownSolver
 {
     /// <summary>Solves <paramref name="problem"/>; <paramref name="onStart"/> sees the run as it starts (to follow its events).</summary>
@@ -56,29 +56,9 @@ public static class CountdownSolver
         using var run = new ThreadRun(engine, codec, budget, cancellationToken);
         onStart?.Invoke(run);
         var generation = new ThreadGenerationOptions { MaxTokens = options.ContextWindow, Temperature = options.Temperature, Seed = options.Seed };
-        var strategy = options.Strategy;
-
-        (string? trace, string? failure) = (null, null);
-        switch (strategy.Kind)
-        {
-            case StrategyKind.Apr:
-                var apr = await AprProtocol.RunAsync(run, CountdownPrompts.Apr(problem), new CountdownAprTask(),
-                    new AprOptions { Parent = generation, Child = generation }, cancellationToken).ConfigureAwait(false);
-                (trace, failure) = (apr.Root.Text, apr.FailureReason);
-                break;
-            case StrategyKind.Sos:
-                var sos = await SerialProtocol.RunAsync(run, CountdownPrompts.Sos(problem), generation, cancellationToken).ConfigureAwait(false);
-                (trace, failure) = (sos.Text, sos.EndReason);
-                break;
-            default:
-                var mode = strategy.Kind == StrategyKind.Consensus ? ConsensusMode.Majority : ConsensusMode.AnyCorrect;
-                var cons = await ConsensusProtocol.RunAsync(run, CountdownPrompts.Sos(problem), strategy.Traces, mode, generation,
-                    text => SolutionOf(text) is { } s ? string.Join(",", s) : null,
-                    text => SolutionOf(text) is { } s && SolutionChecker.Check(problem, s).IsValid, cancellationToken).ConfigureAwait(false);
-                trace = cons.Chosen >= 0 ? cons.Traces[cons.Chosen].Text : null;
-                failure = cons.Chosen >= 0 ? null : "no trace stated a solution";
-                break;
-        }
+        var strategy = StrategyRegistry.Default.Resolve(options.Strategy.ToString());
+        var outcome = await strategy.RunAsync(run, new CountdownTask(problem), new StrategyOptions { Generation = generation }, cancellationToken).ConfigureAwait(false);
+        (string? trace, string? failure) = (outcome.Trace, outcome.FailureReason);
 
         var (solution, resultError) = trace is null ? (null, null) : TraceParser.ReadSolution(trace);
         string? reason = failure;
@@ -100,4 +80,20 @@ public static class CountdownSolver
     }
 
     private static IReadOnlyList<string>? SolutionOf(string trace) => TraceParser.ReadSolution(trace).Solution;
+
+    /// <summary>Countdown as every strategy sees it: APR's and SoS+'s prompts, APR's children, the stated solution as the answer.</summary>
+    private sealed class CountdownTask(CountdownProblem problem) : IReasoningTask
+    {
+        private readonly CountdownAprTask _apr = new();
+
+        public string Prompt(PromptStyle style) => style == PromptStyle.Parallel ? CountdownPrompts.Apr(problem) : CountdownPrompts.Sos(problem);
+
+        public string BuildChildContext(string parentTrace, AprChildCall call) => _apr.BuildChildContext(parentTrace, call);
+
+        public string? ReadChildResult(string childTrace) => _apr.ReadChildResult(childTrace);
+
+        public string? AnswerOf(string trace) => SolutionOf(trace) is { } s ? string.Join(",", s) : null;
+
+        public bool Verify(string trace) => SolutionOf(trace) is { } s && SolutionChecker.Check(problem, s).IsValid;
+    }
 }

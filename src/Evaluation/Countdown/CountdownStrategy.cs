@@ -1,4 +1,5 @@
 using Reasoning.Engine.Errors;
+using Reasoning.Orchestrator;
 
 namespace Reasoning.Evaluation.Countdown;
 
@@ -18,27 +19,25 @@ public enum StrategyKind
 /// <summary>A strategy and its trace count, parsed from <c>apr</c>, <c>sos</c>, <c>cons@N</c> or <c>pass@N</c>.</summary>
 public sealed record CountdownStrategy(StrategyKind Kind, int Traces)
 {
-    /// <summary>Parses a strategy name.</summary>
-    /// <exception cref="InvalidRequestException">The name is none of the known forms.</exception>
+    private static readonly Dictionary<string, StrategyKind> Kinds = new(StringComparer.Ordinal)
+    {
+        ["apr"] = StrategyKind.Apr, ["sos"] = StrategyKind.Sos, ["cons"] = StrategyKind.Consensus, ["pass"] = StrategyKind.PassAtN,
+    };
+
+    /// <summary>Parses a strategy name with <see cref="StrategyRegistry.Default"/>.</summary>
+    /// <exception cref="InvalidRequestException">The name is none of the known forms, or names a strategy Countdown does not run.</exception>
     public static CountdownStrategy Parse(string text)
     {
-        string t = text.Trim().ToLowerInvariant();
-        if (t == "apr")
-            return new(StrategyKind.Apr, 1);
-        if (t is "sos" or "sos+")
-            return new(StrategyKind.Sos, 1);
-        foreach (var (prefix, kind) in new[] { ("cons@", StrategyKind.Consensus), ("pass@", StrategyKind.PassAtN) })
-            if (t.StartsWith(prefix, StringComparison.Ordinal) && int.TryParse(t[prefix.Length..], out int n) && n is >= 1 and <= 256)
-                return new(kind, n);
-        throw new InvalidRequestException($"unknown strategy '{text}'; use apr, sos, cons@N or pass@N (N from 1 to 256).");
+        var name = StrategyRegistry.Default.Parse(text);
+        return Kinds.TryGetValue(name.Family, out var kind)
+            ? new(kind, name.Count ?? 1)
+            : throw new InvalidRequestException($"strategy '{text}' does not solve Countdown; use apr, sos, cons@N or pass@N.");
     }
 
-    /// <inheritdoc />
-    public override string ToString() => Kind switch
+    /// <summary>The strategy's registry name (<c>apr</c>, <c>sos</c>, <c>cons@N</c>, <c>pass@N</c>).</summary>
+    public override string ToString()
     {
-        StrategyKind.Apr => "apr",
-        StrategyKind.Sos => "sos",
-        StrategyKind.Consensus => $"cons@{Traces}",
-        _ => $"pass@{Traces}",
-    };
+        string family = Kinds.First(k => k.Value == Kind).Key;
+        return Kind is StrategyKind.Consensus or StrategyKind.PassAtN ? $"{family}@{Traces}" : family;
+    }
 }

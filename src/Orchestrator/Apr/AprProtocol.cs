@@ -23,7 +23,8 @@ public sealed record AprRunResult(ReasoningThread Root, int Rounds, string? Fail
 /// APR's runtime: the root thread generates until it writes <c>&lt;End Calling Sub Searches&gt;</c>; the runtime
 /// starts one child per call, each from a fresh context built by the task, all in the engine's batch at once; when
 /// they finish, the parent's spawn block is replaced by the join block of their results and the parent continues.
-/// Malformed output ends the thread concerned with a recorded reason; the run always finishes.
+/// Malformed output ends the thread concerned with a recorded reason; the run always finishes. The protocol is
+/// <see cref="AprPolicy"/> on a <see cref="ProtocolRunner"/>.
 /// </summary>
 public static class AprProtocol
 {
@@ -38,74 +39,8 @@ public static class AprProtocol
 
     internal static async Task<AprRunResult> RunAsync(ThreadRun run, string prompt, IAprTask task, AprOptions options, Generate generate, CancellationToken cancellationToken)
     {
-        var root = run.CreateRoot(prompt);
-        int rounds = 0;
-        while (true)
-        {
-            var parentOptions = options.Parent with { StopStrings = [.. options.Parent.StopStrings, AprFormat.CallEnd] };
-            var generation = await generate(root, parentOptions, cancellationToken).ConfigureAwait(false);
-            if (generation.StopString != AprFormat.CallEnd)
-                return End(root, rounds, generation.BudgetExhausted || generation.Finish == Engine.Generation.FinishReason.Length
-                    ? "the root ran out of tokens before finishing" : null);
-            if (rounds >= options.MaxRounds)
-                return End(root, rounds, $"the root asked for more than {options.MaxRounds} spawn rounds");
-
-            int blockStart;
-            IReadOnlyList<AprChildCall> calls;
-            List<string> contexts;
-            try
-            {
-                (blockStart, calls) = AprFormat.ParseSpawnBlock(root.Text);
-                contexts = calls.Select(c => task.BuildChildContext(root.Text, c)).ToList();
-            }
-            catch (AprProtocolException e)
-            {
-                return End(root, rounds, "malformed spawn block: " + e.Message);
-            }
-
-            IReadOnlyList<ReasoningThread> children;
-            try
-            {
-                children = root.Spawn(contexts, i => $"sub search {calls[i].Index} at Node #{calls[i].Node}");
-            }
-            catch (BudgetExceededException e)
-            {
-                return End(root, rounds, e.Message);
-            }
-
-            Task<AprChildOutcome>[] running;
-            using (run.HoldSubmissions())   // the children start in one step: their prompts prefill together
-                running = [.. children.Select((child, i) => RunChildAsync(child, calls[i], task, options.Child, generate, cancellationToken))];
-            var outcomes = await Task.WhenAll(running).ConfigureAwait(false);
-            rounds++;
-            root.TruncateText(blockStart);
-            try
-            {
-                root.Join(children, AprFormat.BuildJoinBlock(outcomes));
-            }
-            catch (BudgetExceededException e)
-            {
-                // The children's results do not fit the root's context window: the root cannot go on (APR's runtime
-                // would stop it the same way), so it ends here with the reason instead of failing the whole run.
-                return End(root, rounds, "the join block does not fit the context window: " + e.Message);
-            }
-        }
-    }
-
-    private static async Task<AprChildOutcome> RunChildAsync(ReasoningThread child, AprChildCall call, IAprTask task, ThreadGenerationOptions options, Generate generate, CancellationToken ct)
-    {
-        var generation = await generate(child, options, ct).ConfigureAwait(false);
-        var outcome = AprFormat.ReadChild(call, child.Text, task.ReadChildResult);
-        if (generation.Finish == Engine.Generation.FinishReason.Length && !outcome.Solved)
-            child.End(ThreadStatus.Failed, "the child ran out of tokens before finishing");
-        else
-            child.End(ThreadStatus.Finished, outcome.Solved ? "goal reached" : "no solution");
-        return outcome;
-    }
-
-    private static AprRunResult End(ReasoningThread root, int rounds, string? failure)
-    {
-        root.End(failure is null ? ThreadStatus.Finished : ThreadStatus.Failed, failure);
-        return new AprRunResult(root, rounds, failure);
+        var runner = new ProtocolRunner(run, new ProtocolLimits { MaxRounds = options.MaxRounds }, (thread, o, ct) => generate(thread, o, ct));
+        var result = await runner.RunAsync(prompt, new AprPolicy(task, options), cancellationToken).ConfigureAwait(false);
+        return new AprRunResult(result.Thread, result.Rounds, result.Outcome.Status == ThreadStatus.Finished ? null : result.Outcome.Reason);
     }
 }

@@ -8,10 +8,7 @@ public static class SerialProtocol
     /// <summary>Generates one trace from <paramref name="prompt"/>; the root's text is the trace.</summary>
     public static async Task<ReasoningThread> RunAsync(ThreadRun run, string prompt, ThreadGenerationOptions options, CancellationToken cancellationToken = default)
     {
-        var root = run.CreateRoot(prompt);
-        var generation = await root.GenerateAsync(options, cancellationToken).ConfigureAwait(false);
-        root.End(generation.Finish == Engine.Generation.FinishReason.Length ? ThreadStatus.Failed : ThreadStatus.Finished,
-            generation.Finish == Engine.Generation.FinishReason.Length ? "ran out of tokens before finishing" : null);
-        return root;
+        var result = await new ProtocolRunner(run).RunAsync(prompt, new SerialPolicy(options), cancellationToken).ConfigureAwait(false);
+        return result.Thread;
     }
 }

@@ -219,17 +219,16 @@ public sealed class InferenceEngineTests
     }
 
     [Fact]
-    public async Task A_stop_condition_that_throws_fails_its_own_generation_and_the_engine_goes_on()
+    public async Task A_request_decoder_that_throws_fails_its_own_generation_and_the_engine_goes_on()
     {
         using var engine = new InferenceEngine(Fixtures.Model("tiny-qwen2"), new EngineOptions { KvMemoryBytes = 8 << 20, PageSize = 16 });
         var prompt = Fixtures.RandomTokens(4, 9);
         var alone = await GreedyIdsAsync(engine, prompt);
 
-        int calls = 0;
-        bool Broken(int id) => ++calls == 3 ? throw new FormatException("the caller's decoder broke") : false;
+        var broken = new StopStrings(["never"], new BrokenDecoder(3));
         using var failing = engine.CreateSequence();
         using var healthy = engine.CreateSequence();
-        var bad = failing.GenerateToEndAsync(Fixtures.RandomTokens(8, 5), Greedy16, Broken);
+        var bad = failing.GenerateToEndAsync(Fixtures.RandomTokens(8, 5), Greedy16, broken);
         var good = healthy.GenerateToEndAsync(prompt, Greedy16);
 
         await FluentActions.Awaiting(() => bad).Should().ThrowAsync<FormatException>().WithMessage("the caller's decoder broke");
@@ -280,5 +279,18 @@ public sealed class InferenceEngineTests
     {
         using var sequence = engine.CreateSequence();
         return (await sequence.GenerateToEndAsync(prompt, Greedy16)).Tokens.Select(t => t.Id).ToList();
+    }
+
+    /// <summary>A request decoder whose stream throws on its <paramref name="failAt"/>-th token.</summary>
+    private sealed class BrokenDecoder(int failAt) : ITokenTextDecoder
+    {
+        public ITextStreamDecoder CreateStreamDecoder() => new Stream(failAt);
+
+        private sealed class Stream(int failAt) : ITextStreamDecoder
+        {
+            private int _calls;
+            public string Push(int id) => ++_calls == failAt ? throw new FormatException("the caller's decoder broke") : "x";
+            public string Flush() => "";
+        }
     }
 }

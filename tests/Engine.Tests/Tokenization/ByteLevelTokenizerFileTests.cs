@@ -1,5 +1,6 @@
 using System.Text;
 using FluentAssertions;
+using Reasoning.Engine.Diagnostics;
 using Reasoning.Engine.Models;
 using Reasoning.Engine.Tokenization;
 using Xunit;

@@ -7,8 +7,8 @@ using Reasoning.Engine.Sampling;
 
 namespace Reasoning.Cli.Commands.Bench;
 
-/// <summary><c>reason bench decode|prefill|batch|fork</c>: engine throughput on a model or a random model of a named shape.</summary>
-internal static class BenchCommand
+/// <summary><c>reason bench decode|prefill|batch|fork|fork-wait</c>: engine throughput on a model or a random model of a named shape.</summary>
+internal static partial class BenchCommand
 {
     private sealed record Common(Option<string?> Model, Option<string?> Shape, Option<int> Runs, Option<bool> Json, Option<int> Threads, Option<string> KvDType, Option<int> PageSize);
 
@@ -19,6 +19,7 @@ internal static class BenchCommand
         bench.Subcommands.Add(Prefill());
         bench.Subcommands.Add(Batch());
         bench.Subcommands.Add(Fork());
+        bench.Subcommands.Add(ForkWait());
         bench.Subcommands.Add(Ceilings());
         bench.Subcommands.Add(Kernels());
         return bench;
@@ -38,7 +39,7 @@ internal static class BenchCommand
             int t = p.GetValue(threads) > 0 ? p.GetValue(threads) : Environment.ProcessorCount;
             var results = p.GetValue(rows)!.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).Select(r =>
             {
-                var m = Engine.Kernels.KernelBenchmarks.Measure(r, t);
+                var m = Engine.Diagnostics.KernelBenchmarks.Measure(r, t);
                 return new Dictionary<string, object>
                 {
                     ["rows"] = r, ["layer_ms"] = m.LayerMilliseconds, ["gb_per_s"] = m.GigabytesPerSecond, ["gflops"] = m.GigaflopsPerSecond,
@@ -62,10 +63,10 @@ internal static class BenchCommand
             var result = new Dictionary<string, object>
             {
                 ["vector512_hardware"] = System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated,
-                ["read_gb_per_s_1_thread"] = Engine.Kernels.MachineCeilings.ReadBandwidth(1),
-                [$"read_gb_per_s_{cores}_threads"] = Engine.Kernels.MachineCeilings.ReadBandwidth(cores),
-                ["fma_gflops_1_thread"] = Engine.Kernels.MachineCeilings.FmaThroughput(1),
-                [$"fma_gflops_{cores}_threads"] = Engine.Kernels.MachineCeilings.FmaThroughput(cores),
+                ["read_gb_per_s_1_thread"] = Engine.Diagnostics.MachineCeilings.ReadBandwidth(1),
+                [$"read_gb_per_s_{cores}_threads"] = Engine.Diagnostics.MachineCeilings.ReadBandwidth(cores),
+                ["fma_gflops_1_thread"] = Engine.Diagnostics.MachineCeilings.FmaThroughput(1),
+                [$"fma_gflops_{cores}_threads"] = Engine.Diagnostics.MachineCeilings.FmaThroughput(cores),
                 ["threads"] = cores,
             };
             Print(result, p.GetValue(json));

@@ -1,3 +1,4 @@
+using Reasoning.Engine.Diagnostics;
 using Reasoning.Engine.Errors;
 using Reasoning.Engine.Models;
 using Reasoning.Engine.Safetensors;

@@ -1,8 +1,9 @@
+using Reasoning.Engine.Kernels;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
-namespace Reasoning.Engine.Kernels;
+namespace Reasoning.Engine.Diagnostics;
 
 /// <summary>
 /// The two ceilings every engine figure is judged against, measured on the machine at hand: DRAM read bandwidth

@@ -1,9 +1,11 @@
+using Architecture = Reasoning.Engine.Models.Architecture;
+using Reasoning.Engine.Models;
 using System.Runtime.InteropServices;
 using Reasoning.Engine.Kernels;
 using Reasoning.Engine.Safetensors;
 using Reasoning.Engine.Tokenization;
 
-namespace Reasoning.Engine.Models;
+namespace Reasoning.Engine.Diagnostics;
 
 /// <summary>
 /// Writes a model folder (config.json, model.safetensors, generation_config.json, tokenizer.json) with random

@@ -1,8 +1,11 @@
+using Convert = Reasoning.Engine.Kernels.Convert;
+using Reasoning.Engine.Kernels;
+using Reasoning.Engine.Models;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Reasoning.Engine.Safetensors;
 
-namespace Reasoning.Engine.Kernels;
+namespace Reasoning.Engine.Diagnostics;
 
 /// <summary>
 /// Throughput of the matrix kernels on the matrices of a Qwen2.5-0.5B-shaped model (hidden 896, intermediate 4864,

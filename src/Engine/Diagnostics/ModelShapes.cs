@@ -1,4 +1,5 @@
-namespace Reasoning.Engine.Models;
+using Reasoning.Engine.Models;
+namespace Reasoning.Engine.Diagnostics;
 
 /// <summary>Named model shapes, for benchmarks on random weights (no download needed).</summary>
 public static class ModelShapes

@@ -1,0 +1,104 @@
+using Reasoning.Engine.Errors;
+using Reasoning.Engine.Kv;
+using Reasoning.Engine.Sampling;
+
+namespace Reasoning.Engine.Generation;
+
+/// <summary>What a sequence asks of the engine: feed its pending tokens, then sample or score.</summary>
+/// <param name="Sample">Sample tokens after the input (generation); otherwise only feed it.</param>
+/// <param name="Options">Sampling, stop token ids and the token budget.</param>
+/// <param name="StopStrings">Stop strings and the decoder the engine matches them with.</param>
+/// <param name="ScoreTokens">Tokens to append and score (each one's log-probability given those before it).</param>
+/// <param name="ScoreTopLogprobs">Alternatives reported with each scored token.</param>
+internal sealed record JobRequest(bool Sample, SamplingOptions Options,
+    StopStrings? StopStrings = null, IReadOnlyList<int>? ScoreTokens = null, int ScoreTopLogprobs = 0);
+
+// Submission: checks a request against the model and the pool, and hands the job to the loop.
+public sealed partial class InferenceEngine
+{
+    internal GenerationJob Submit(EngineSequence sequence, JobRequest request, CancellationToken ct)
+    {
+        var options = request.Options;
+        int vocab = Model.Config.VocabSize;
+        options.Validate(vocab);
+        var scored = request.ScoreTokens;
+        if (scored is not null)
+        {
+            if (request.ScoreTopLogprobs < 0 || request.ScoreTopLogprobs > Math.Min(vocab, 100))
+                throw new InvalidRequestException($"top-logprobs {request.ScoreTopLogprobs} is invalid; use 0 to {Math.Min(vocab, 100)}.");
+            foreach (int t in scored)
+                if ((uint)t >= (uint)vocab)
+                    throw new InvalidRequestException($"token id {t} to score is outside the vocabulary [0, {vocab}).");
+        }
+        int context = Model.Config.MaxPositionEmbeddings;
+        lock (KvLock)
+        {
+            sequence.ThrowIfUnusable();
+            if (request.Sample || scored is not null)
+                sequence.ThrowIfTailNeedsTokens();
+            var history = sequence.History;
+            int length = history.Count + (scored?.Count ?? 0);
+            if (length > context)
+                throw new InvalidRequestException($"the sequence would hold {length} tokens but the model's context window is {context}; shorten the prompt.");
+            CheckFits(length + (request.Sample && options.MaxTokens > 0 ? 1 : 0));
+            foreach (int t in history)
+                if ((uint)t >= (uint)vocab)
+                    throw new InvalidRequestException($"token id {t} is outside the vocabulary [0, {vocab}).");
+            int scoreStart = -1;
+            if (scored is not null)
+            {
+                if (history.Count == 0)
+                    throw new InvalidRequestException("there is no context to score after: the first token's log-probability is conditioned on the tokens before it. Append at least one context token (a BOS token, for example) first.");
+                scoreStart = history.Count;
+                history.AddRange(scored);
+            }
+            // Everything before the first token to score (or to sample after) is computed already: re-feed the last
+            // such token to get the logits that follow it.
+            int needLogitsAfter = scored is not null ? scoreStart : request.Sample ? history.Count : -1;
+            if (needLogitsAfter >= 0 && sequence.FedCount >= needLogitsAfter)
+            {
+                if (needLogitsAfter == 0)
+                    throw new InvalidRequestException("there is nothing to generate from: the prompt is empty. Give at least one token.");
+                sequence.FedCount = needLogitsAfter - 1;
+                sequence.Kv.Truncate(sequence.FedCount);
+            }
+            sequence.Busy = true;
+            var job = new GenerationJob
+            {
+                Sequence = sequence,
+                Input = [.. history.Skip(sequence.FedCount)],
+                InputOffset = sequence.FedCount,
+                Sample = request.Sample,
+                Options = options,
+                MaxTokens = Math.Min(options.MaxTokens, context - history.Count),
+                Decoder = request.StopStrings?.Decoder.CreateStreamDecoder(),
+                Matcher = request.StopStrings is null ? null : new StopStringMatcher(request.StopStrings.Strings),
+                ScoreStart = scoreStart,
+                ScoreTopLogprobs = request.ScoreTopLogprobs,
+                Cancellation = ct,
+                Random = new RandomStream(options.Seed),
+                Arrival = ++_arrivals,
+            };
+            if (!_incoming.Writer.TryWrite(job))
+            {
+                sequence.Busy = false;
+                if (scored is not null)
+                    history.RemoveRange(scoreStart, scored.Count);
+                throw new ObjectDisposedException(nameof(InferenceEngine));
+            }
+            Wake();
+            return job;
+        }
+    }
+
+    // A sequence of this many tokens must fit the whole pool alone, or it could never run.
+    private void CheckFits(long tokens)
+    {
+        long neededPages = (tokens + Options.PageSize - 1) / Options.PageSize;
+        if (neededPages <= Pool.PageCount)
+            return;
+        long bytes = neededPages * Options.PageSize * Pool.BytesPerToken;
+        throw new KvCacheExhaustedException(
+            $"the sequence needs {tokens} tokens of KV cache ({neededPages} pages of {Options.PageSize}, {bytes / (1 << 20) + 1} MiB) but the whole pool holds {Pool.PageCount} pages ({(long)Pool.PageCount * Options.PageSize * Pool.BytesPerToken / (1 << 20)} MiB); give the engine more KV memory (--kv-memory) or shorten the prompt.");
+    }
+}
