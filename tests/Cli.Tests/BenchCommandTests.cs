@@ -18,6 +18,30 @@ public sealed class BenchCommandTests
     }
 
     [Fact]
+    public void Bench_fork_wait_reports_the_step_time_and_the_fork_and_create_waits_as_json()
+    {
+        var result = CliRunner.Run("bench", "fork-wait", "--model", CliRunner.Fixture("tiny-llama"), "--batch", "4", "--samples", "5", "--json");
+
+        result.ExitCode.Should().Be(0, result.Stderr);
+        using var doc = JsonDocument.Parse(result.Stdout);
+        var root = doc.RootElement;
+        root.GetProperty("batch").GetInt32().Should().Be(4);
+        root.GetProperty("step_ms_median").GetDouble().Should().BePositive();
+        root.GetProperty("fork_us_median").GetDouble().Should().BePositive();
+        root.GetProperty("fork_us_max").GetDouble().Should().BeGreaterThanOrEqualTo(root.GetProperty("fork_us_median").GetDouble());
+        root.GetProperty("create_sequence_us_median").GetDouble().Should().BePositive();
+    }
+
+    [Fact]
+    public void Bench_fork_wait_refuses_a_bad_batch_with_one_error_line()
+    {
+        var result = CliRunner.Run("bench", "fork-wait", "--model", CliRunner.Fixture("tiny-llama"), "--batch", "0");
+
+        result.ExitCode.Should().Be(2);
+        result.Stderr.Trim().Should().StartWith("error:").And.Contain("--batch");
+    }
+
+    [Fact]
     public void Bench_decode_reports_a_positive_rate_as_json()
     {
         var result = CliRunner.Run("bench", "decode", "--model", CliRunner.Fixture("tiny-qwen2"), "--tokens", "8", "--runs", "1", "--json");

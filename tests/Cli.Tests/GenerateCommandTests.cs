@@ -68,6 +68,21 @@ public sealed class GenerateCommandTests
     }
 
     [Fact]
+    public void Many_continuations_in_a_small_kv_pool_all_finish()
+    {
+        // 200 children of 2 + 130 tokens (2 pages of 128 each) in 20 pages: they take turns and all finish (#24: this
+        // sat idle until killed).
+        var result = CliRunner.Run("generate", "--model", CliRunner.Fixture("tiny-qwen3"), "--prompt", "hi", "--max-tokens", "130",
+            "--temperature", "1", "--n", "200", "--ignore-eos", "--kv-memory", "2560KiB", "--json");
+
+        result.ExitCode.Should().Be(0, result.Stderr);
+        using var doc = JsonDocument.Parse(result.Stdout);
+        var choices = doc.RootElement.GetProperty("choices").EnumerateArray().ToList();
+        choices.Should().HaveCount(200);
+        choices.Should().OnlyContain(c => c.GetProperty("tokens").GetArrayLength() == 130);
+    }
+
+    [Fact]
     public void N_continuations_share_one_prompt_and_differ_by_seed()
     {
         var result = CliRunner.Run("generate", "--model", CliRunner.Fixture("tiny-qwen3"), "--prompt", "Once", "--max-tokens", "8",

@@ -148,6 +148,9 @@ public sealed partial class EngineSequence : IDisposable
             _engine.Wake();
             await job.Done.Task.ConfigureAwait(false);
         }
+        // A job ends quietly when its sequence is disposed under it; partial scores would read as a full answer.
+        if (job.Scores.Count != tokens.Count)
+            throw new ObjectDisposedException(nameof(EngineSequence), "the sequence was disposed while its tokens were scored.");
         return job.Scores;
     }
 

@@ -56,6 +56,11 @@ internal static partial class BenchCommand
                 catch (OperationCanceledException)
                 {
                 }
+                finally
+                {
+                    if (i == 0)
+                        decoding.Set();   // a generation that ends or fails early must not leave the bench waiting
+                }
             }))];
         decoding.Wait();
         var forkUs = new List<double>();
@@ -69,7 +74,8 @@ internal static partial class BenchCommand
             long steps = engine.Steps, since = Stopwatch.GetTimestamp(), begin = since;
             long nextFork = since;
             bool counting = false;   // the first change ends a partial step
-            while ((forkUs.Count < samples || stepMs.Count < 5) && Stopwatch.GetElapsedTime(begin).TotalSeconds < 60)
+            while ((forkUs.Count < samples || stepMs.Count < 5) && Stopwatch.GetElapsedTime(begin).TotalSeconds < 60
+                   && !running.All(t => t.IsCompleted))
             {
                 Thread.Sleep(1);
                 long nowSteps = engine.Steps, now = Stopwatch.GetTimestamp();
