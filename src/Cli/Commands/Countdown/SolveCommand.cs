@@ -74,7 +74,7 @@ internal static class SolveCommand
     {
         var parts = numbers.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (parts.Any(x => !int.TryParse(x, out int v) || v < 1 || v > CountdownLimits.MaxValue))
-            throw new InvalidRequestException($"--numbers '{numbers}' must be whole numbers from 1 to {CountdownLimits.MaxValue:N0} separated by commas, e.g. 44,19,35,73.");
+            throw new InvalidRequestException($"--numbers '{numbers}' must be {CountdownLimits.MinNumbers} to {CountdownLimits.MaxNumbers} whole numbers from 1 to {CountdownLimits.MaxValue:N0} separated by commas, e.g. 44,19,35,73.");
         CountdownLimits.CheckCount(parts.Length, $"--numbers '{numbers}'");
         if (target is < 1 or > CountdownLimits.MaxValue)
             throw new InvalidRequestException($"--target {target} must be from 1 to {CountdownLimits.MaxValue:N0}.");

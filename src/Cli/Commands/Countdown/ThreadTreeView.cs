@@ -72,7 +72,7 @@ internal sealed class ThreadTreeView
         }
         return plain.Select(l =>
         {
-            string text = l.Text.Length > width ? l.Text[..Math.Max(0, width - 1)] + "…" : l.Text;
+            string text = l.Colour is not null && l.Text.Length > width ? l.Text[..Math.Max(0, width - 1)] + "…" : l.Text;
             return styled && l.Colour is { } c ? $"\u001b[{c}m{text}\u001b[0m" : text;
         }).ToList();
     }

@@ -1,0 +1,79 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using FluentAssertions;
+using Xunit;
+
+namespace Reasoning.Cli.Tests;
+
+/// <summary>Ctrl-C (a real SIGINT) is a normal ending: what was written stays, one line says so, the exit code is 130.</summary>
+public sealed class InterruptionTests
+{
+    [Fact(Timeout = 180_000)]
+    public async Task Sigint_during_an_eval_keeps_the_records_and_says_how_far_it_got()
+    {
+        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS())
+            return;   // kill -INT is how this test presses Ctrl-C
+        string dir = Path.Combine(Path.GetTempPath(), "reason-sigint-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        try
+        {
+            string problems = Path.Combine(dir, "p.jsonl"), results = Path.Combine(dir, "r.jsonl");
+            // Twenty problems of the shipped SoS+ model at its full window: seconds each, so the signal lands mid-run.
+            File.WriteAllLines(problems, File.ReadLines(Path.Combine(CliRunner.RepoRoot, "data", "countdown", "val.jsonl")).Take(20));
+            var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "reason.dll"), "eval", "countdown", "--problems", problems, "--strategy", "sos",
+                         "--context", "4096", "--out", results, "--json" })
+                info.ArgumentList.Add(a);
+            using var process = Process.Start(info)!;
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            var stderr = process.StandardError.ReadToEndAsync();
+
+            var wait = Stopwatch.StartNew();
+            while (RecordCount(results) < 1 && !process.HasExited && wait.Elapsed < TimeSpan.FromSeconds(120))
+                await Task.Delay(50);
+            RecordCount(results).Should().BeGreaterThanOrEqualTo(1, "the eval should write its first record: " + (process.HasExited ? await stderr : ""));
+            using (var kill = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+                await kill.WaitForExitAsync();
+            var exited = process.WaitForExitAsync();
+            (await Task.WhenAny(exited, Task.Delay(60_000))).Should().Be(exited, "the eval should stop soon after Ctrl-C");
+
+            string error = await stderr;
+            process.ExitCode.Should().Be(130, error);
+            int written = RecordCount(results);
+            written.Should().BeLessThan(20, "the signal came before the end");
+            error.Trim().Should().Be($"interrupted: {written} of 20 records written to {results}; --resume continues.");
+            (await stdout).Should().BeEmpty();
+            File.ReadAllText(results).Should().EndWith("\n", "no record is torn");
+            File.Exists(results + ".lock").Should().BeFalse("the lock is released");
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private static int RecordCount(string path)
+    {
+        if (!File.Exists(path))
+            return 0;
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        using var reader = new StreamReader(stream);
+        int n = 0;
+        for (string? line; (line = reader.ReadLine()) is not null;)
+            if (line.Length > 0 && !line.StartsWith("{\"reason_results\"", StringComparison.Ordinal) && JsonNodeOrNull(line) is not null)
+                n++;
+        return n;
+    }
+
+    private static JsonNode? JsonNodeOrNull(string line)
+    {
+        try
+        {
+            return JsonNode.Parse(line);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
+    }
+}
