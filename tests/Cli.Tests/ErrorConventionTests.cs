@@ -26,7 +26,13 @@ public sealed class ErrorConventionTests
     [InlineData("--temperature", "warm", "'warm'")]
     public void A_parse_error_is_one_line_with_a_usage_hint(string option, string value, string phrase)
     {
-        var result = CliRunner.Run("countdown", "solve", "--numbers", "1,2,3,4", "--target", "10", option, value, "--model", CliRunner.Fixture("tiny-qwen3"));
+        string[] args = ["countdown", "solve", "--numbers", "1,2,3,4", "--target", "10", "--model", CliRunner.Fixture("tiny-qwen3")];
+        if (option == "--target")
+            args[Array.IndexOf(args, "--target") + 1] = value;
+        else
+            args = [.. args, option, value];
+
+        var result = CliRunner.Run(args);
 
         OneErrorLine(result, phrase, "See 'reason countdown solve --help'.");
     }

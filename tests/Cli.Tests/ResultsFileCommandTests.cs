@@ -167,7 +167,9 @@ public sealed class ResultsFileCommandTests : IDisposable
         var lines = File.ReadAllLines(_results);
         File.WriteAllText(_results, lines[1] + "\n" + lines[2] + "\n");   // as written before headers: records 0 and 1
 
-        var wrong = CliRunner.Run(Eval("--resume", "--context", "96"));
+        var wrongArgs = Eval("--resume");
+        wrongArgs[Array.IndexOf(wrongArgs, "--context") + 1] = "96";
+        var wrong = CliRunner.Run(wrongArgs);
         OneErrorLine(wrong, "context 64 (this run: 96)");
 
         var result = CliRunner.Run(Eval("--resume"));
