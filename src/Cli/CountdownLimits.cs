@@ -57,6 +57,19 @@ internal static class CountdownLimits
     public static bool InTrainingRange(CountdownProblem problem) =>
         problem.Numbers.Count == 4 && problem.Numbers.All(n => n is >= 1 and <= 99) && problem.Target is >= 10 and <= 100;
 
+    /// <summary>
+    /// The context window to use: the given <c>--context</c>, refused outside <see cref="MinContext"/> and the model's
+    /// window; when the option was not given, its default capped at the model's window.
+    /// </summary>
+    public static int Context(System.CommandLine.ParseResult parse, System.CommandLine.Option<int> option, int modelWindow)
+    {
+        int context = parse.GetValue(option);
+        if (parse.GetResult(option) is null or { Implicit: true })
+            return Math.Min(context, modelWindow);
+        CheckContext(context, modelWindow);
+        return context;
+    }
+
     /// <summary>Refuses a context window outside <see cref="MinContext"/> and the model's window.</summary>
     public static void CheckContext(int context, int modelWindow)
     {

@@ -59,6 +59,14 @@ public sealed class ErrorConventionTests
         File.Exists(output).Should().BeFalse();
     }
 
+    [Fact]
+    public void Stats_refuses_the_same_number_counts()
+    {
+        var result = CliRunner.Run("countdown", "stats", "--count", "2", "--numbers", "20");
+
+        OneErrorLine(result, "--numbers 20 is outside 2-6");
+    }
+
     [Theory]
     [InlineData("1,2,3,4,5,6,7", "has 7 numbers")]
     [InlineData("5", "has 1 numbers")]

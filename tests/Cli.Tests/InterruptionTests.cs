@@ -52,6 +52,33 @@ public sealed class InterruptionTests
         }
     }
 
+    [Fact(Timeout = 180_000)]
+    public async Task Sigint_during_a_solve_ends_with_one_line_and_code_130()
+    {
+        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS())
+            return;
+        // The shipped SoS+ model searches this unsolvable problem for thousands of tokens (over 5 s on two cores).
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "reason.dll"), "countdown", "solve", "--numbers", "60,4,9,15", "--target", "24",
+                     "--strategy", "sos", "--json" })
+            info.ArgumentList.Add(a);
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await Task.Delay(2000);
+        process.HasExited.Should().BeFalse("the solve should still run two seconds in");
+
+        using (var kill = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            await kill.WaitForExitAsync();
+        var exited = process.WaitForExitAsync();
+        (await Task.WhenAny(exited, Task.Delay(60_000))).Should().Be(exited, "the solve should stop soon after Ctrl-C");
+
+        string error = await stderr;
+        process.ExitCode.Should().Be(130, error);
+        error.Trim().Should().Be("interrupted: the solve was stopped before it ended; nothing was written.");
+        (await stdout).Should().BeEmpty();
+    }
+
     private static int RecordCount(string path)
     {
         if (!File.Exists(path))

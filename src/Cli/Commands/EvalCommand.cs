@@ -59,13 +59,13 @@ internal static class EvalCommand
             var list = p.GetValue(count) is int n ? all.Take(n).ToList() : all.ToList();
             string dir = ModelLocator.Countdown(p.GetValue(model), strat.Kind == StrategyKind.Apr ? "countdown-apr" : "countdown-sos");
             using var loaded = TransformerModel.Load(dir);
-            CountdownLimits.CheckContext(p.GetValue(context), loaded.Config.MaxPositionEmbeddings);
+            int window = CountdownLimits.Context(p, context, loaded.Config.MaxPositionEmbeddings);
             var codec = new TokenizerCodec(Tokenizer.Load(dir));
             int outside = list.Count(x => !CountdownLimits.InTrainingRange(x));
             if (outside > 0)
                 Terminal.Warn($"{outside} of {list.Count} problems are outside the shipped models' training range ({CountdownLimits.TrainingRange}).");
             using var engine = new InferenceEngine(loaded, new EngineOptions { KvMemoryBytes = kvBytes, Threads = engineThreads, KvDType = kvType });
-            var options = new SolveOptions { Strategy = strat, ContextWindow = p.GetValue(context), Temperature = p.GetValue(temperature), Seed = p.GetValue(seed) };
+            var options = new SolveOptions { Strategy = strat, ContextWindow = window, Temperature = p.GetValue(temperature), Seed = p.GetValue(seed) };
 
             // What makes two records comparable; a resume with any of these changed is refused.
             var settings = new JsonObject

@@ -41,12 +41,12 @@ internal static class SolveCommand
             long kvBytes = ByteSize.Parse(p.GetValue(kvMemory)!);
             string dir = ModelLocator.Countdown(p.GetValue(model), strat.Kind == StrategyKind.Apr ? "countdown-apr" : "countdown-sos");
             using var loaded = TransformerModel.Load(dir);
-            CountdownLimits.CheckContext(p.GetValue(context), loaded.Config.MaxPositionEmbeddings);
+            int window = CountdownLimits.Context(p, context, loaded.Config.MaxPositionEmbeddings);
             if (!CountdownLimits.InTrainingRange(problem))
                 Terminal.Warn($"{problem} is outside the shipped models' training range ({CountdownLimits.TrainingRange}); expect a poor answer.");
             var codec = new TokenizerCodec(Tokenizer.Load(dir));
             using var engine = new InferenceEngine(loaded, new EngineOptions { KvMemoryBytes = kvBytes, Threads = engineThreads, KvDType = kvType });
-            var options = new SolveOptions { Strategy = strat, Temperature = p.GetValue(temperature), Seed = p.GetValue(seed), ContextWindow = p.GetValue(context) };
+            var options = new SolveOptions { Strategy = strat, Temperature = p.GetValue(temperature), Seed = p.GetValue(seed), ContextWindow = window };
             bool asJson = p.GetValue(json);
             CountdownSolveResult result;
             try
