@@ -33,6 +33,18 @@ internal static class Terminal
     /// <summary>Whether a live display (the tree, a progress line) can redraw itself: stdout is a terminal.</summary>
     public static bool Live => !Console.IsOutputRedirected;
 
+    /// <summary>
+    /// Writes a line of Spectre markup: styled, or as plain text (Spectre without ANSI still writes colour resets on a
+    /// terminal, through System.Console's colour API).
+    /// </summary>
+    public static void MarkupLine(string markup)
+    {
+        if (Styled)
+            AnsiConsole.MarkupLine(markup);
+        else
+            Console.WriteLine(Markup.Remove(markup));
+    }
+
     /// <summary>Prints one <c>warning: …</c> line on stderr.</summary>
     public static void Warn(string message) => Console.Error.WriteLine($"warning: {message}");
 }

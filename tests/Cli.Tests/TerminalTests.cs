@@ -22,13 +22,16 @@ public sealed class TerminalTests
         view.Apply(new ThreadStarted(2, 2, 0, "child 1"));
         view.Apply(new ThreadsSpawned(0, 2, [1, 2]));
         view.Apply(new ThreadStarted(3, 3, 1, "grandchild"));
-        view.Apply(new TokensGenerated(3, 4, "x", 5));
-        view.Apply(new TokensGenerated(3, 5, "y", 2));
+        view.Apply(new TokensGenerated(3, 4, "x", 5));     // counts run within a generation call: 5, then 7 in all
+        view.Apply(new TokensGenerated(3, 5, "y", 7));
         view.Apply(new TokensGenerated(2, 5, "z", 4));
         view.Apply(new ThreadEnded(2, 6, ThreadStatus.Finished, "goal reached"));
+        view.Apply(new ThreadsJoined(0, 7, [1, 2]));
+        view.Apply(new TokensGenerated(0, 8, "d", 2));     // the root's second call after the join: 3 + 2
+        view.Apply(new TokensGenerated(0, 9, "e", 6));     // 3 + 6
 
         view.Lines(styled: false).Should().Equal(
-            "root waiting for children · 3 tokens",
+            "root running · 9 tokens",
             "├── child 0 waiting · 0 tokens",
             "│   └── grandchild running · 7 tokens",
             "└── child 1 finished · 4 tokens · goal reached");

@@ -72,8 +72,9 @@ internal sealed class EvalProgress : IDisposable
         _timer?.Dispose();
         lock (_clock)
         {
+            if (!_stopped)
+                _output?.Write("\r\u001b[2K");
             _stopped = true;
-            _output?.Write("\r\u001b[2K");
         }
     }
 }

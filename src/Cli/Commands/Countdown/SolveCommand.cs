@@ -96,10 +96,10 @@ internal static class SolveCommand
 
     private static void Print(CountdownProblem problem, CountdownStrategy strategy, CountdownSolveResult r, SolveVerdict verdict)
     {
-        AnsiConsole.MarkupLine($"[bold]{string.Join(", ", problem.Numbers)} → {problem.Target}[/] ({strategy})");
+        Terminal.MarkupLine($"[bold]{string.Join(", ", problem.Numbers)} → {problem.Target}[/] ({strategy})");
         if (r.Solution is not null)
             foreach (var step in r.Solution)
-                AnsiConsole.MarkupLine($"  {Markup.Escape(step)}");
+                Terminal.MarkupLine($"  {Markup.Escape(step)}");
         string line = (r.Verified, verdict.Solvable, verdict.SaysNoSolution) switch
         {
             (true, _, _) => "[green]verified by the checker[/]",
@@ -107,7 +107,7 @@ internal static class SolveCommand
             (_, false, false) => $"[yellow]the problem has no solution (exhaustive search proves it)[/]; the model: {Markup.Escape(r.Reason ?? "")}",
             _ => $"[red]not verified[/]: {Markup.Escape(r.Reason ?? "")}",
         };
-        AnsiConsole.MarkupLine(line);
-        AnsiConsole.MarkupLine($"total tokens {r.TotalTokens}, sequential tokens {r.SequentialTokens}, threads {r.Threads}, {r.ElapsedMilliseconds / 1000:0.00} s");
+        Terminal.MarkupLine(line);
+        Terminal.MarkupLine($"total tokens {r.TotalTokens}, sequential tokens {r.SequentialTokens}, threads {r.Threads}, {r.ElapsedMilliseconds / 1000:0.00} s");
     }
 }

@@ -4,7 +4,8 @@ namespace Reasoning.Cli.Commands.Countdown;
 
 /// <summary>
 /// A run's threads as the terminal shows them, built only from the run's event stream (<see cref="ThreadRun.Events"/>):
-/// every thread at every level, its state, and its token count as tokens arrive.
+/// every thread at every level, its state, and its token count as tokens arrive (<see cref="TokensGenerated.TokenCount"/>
+/// is the running count of the thread's current generation call).
 /// </summary>
 internal sealed class ThreadTreeView
 {
@@ -14,6 +15,8 @@ internal sealed class ThreadTreeView
         public string Name { get; } = name;
         public string State { get; set; } = "waiting";
         public long Tokens { get; set; }
+        /// <summary>The count the last event of the current generation call reported.</summary>
+        public int Segment { get; set; }
         public string? Reason { get; set; }
         public List<Node> Children { get; } = [];
     }
@@ -38,14 +41,19 @@ internal sealed class ThreadTreeView
                     _roots.Add(node);
                 break;
             case TokensGenerated t when _nodes.TryGetValue(t.ThreadId, out var n):
-                n.Tokens += t.TokenCount;
+                // TokenCount counts the tokens of the current generation call so far; a count that does not grow
+                // starts a new call (spawns and joins also end one).
+                n.Tokens += t.TokenCount > n.Segment ? t.TokenCount - n.Segment : t.TokenCount;
+                n.Segment = t.TokenCount;
                 n.State = "running";
                 break;
             case ThreadsSpawned s when _nodes.TryGetValue(s.ThreadId, out var n):
                 n.State = "waiting for children";
+                n.Segment = 0;
                 break;
             case ThreadsJoined j when _nodes.TryGetValue(j.ThreadId, out var n):
                 n.State = "running";
+                n.Segment = 0;
                 break;
             case ThreadEnded end when _nodes.TryGetValue(end.ThreadId, out var n):
                 n.State = end.Status.ToString().ToLowerInvariant();
