@@ -5,11 +5,13 @@ using Xunit;
 
 namespace Reasoning.Cli.Tests;
 
-/// <summary>Ctrl-C (a real SIGINT) is a normal ending: what was written stays, one line says so, the exit code is 130.</summary>
+/// <summary>Ctrl-C (a real SIGINT) or SIGTERM is a normal ending: what was written stays, one line says so, the exit code is 130.</summary>
 public sealed class InterruptionTests
 {
-    [Fact(Timeout = 180_000)]
-    public async Task Sigint_during_an_eval_keeps_the_records_and_says_how_far_it_got()
+    [Theory(Timeout = 180_000)]
+    [InlineData("-INT")]
+    [InlineData("-TERM")]
+    public async Task A_signal_during_an_eval_keeps_the_records_and_says_how_far_it_got(string signal)
     {
         if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS())
             return;   // kill -INT is how this test presses Ctrl-C
@@ -32,10 +34,10 @@ public sealed class InterruptionTests
             while (RecordCount(results) < 1 && !process.HasExited && wait.Elapsed < TimeSpan.FromSeconds(120))
                 await Task.Delay(50);
             RecordCount(results).Should().BeGreaterThanOrEqualTo(1, "the eval should write its first record: " + (process.HasExited ? await stderr : ""));
-            using (var kill = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            using (var kill = Process.Start("kill", [signal, process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
                 await kill.WaitForExitAsync();
             var exited = process.WaitForExitAsync();
-            (await Task.WhenAny(exited, Task.Delay(60_000))).Should().Be(exited, "the eval should stop soon after Ctrl-C");
+            (await Task.WhenAny(exited, Task.Delay(60_000))).Should().Be(exited, $"the eval should stop soon after kill {signal}");
 
             string error = await stderr;
             process.ExitCode.Should().Be(130, error);
