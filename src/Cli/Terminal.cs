@@ -20,7 +20,7 @@ internal static class Terminal
         Styled = UseStyle(noColorOption, Environment.GetEnvironmentVariable("NO_COLOR"), Console.IsOutputRedirected);
         AnsiConsole.Console = AnsiConsole.Create(new AnsiConsoleSettings
         {
-            // Ansi off also drops bold and other decorations, which NO_COLOR alone left in.
+            // Ansi off drops bold and the other decorations too, not only colour.
             Ansi = Styled ? AnsiSupport.Detect : AnsiSupport.No,
             ColorSystem = Styled ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
             Out = new AnsiConsoleOutput(Console.Out),

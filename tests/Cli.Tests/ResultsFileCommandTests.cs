@@ -72,7 +72,7 @@ public sealed class ResultsFileCommandTests : IDisposable
         var result = CliRunner.Run(Eval("--parallel", "0", "--overwrite"));
 
         OneErrorLine(result, "--parallel 0");
-        File.ReadAllBytes(_results).Should().Equal(before, "--parallel 0 used to empty the file before it was refused");
+        File.ReadAllBytes(_results).Should().Equal(before, "a refused argument must not touch the file");
     }
 
     [Fact]
