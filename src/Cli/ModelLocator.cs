@@ -19,6 +19,6 @@ internal static class ModelLocator
                     return candidate;
             }
         }
-        throw new InvalidRequestException($"the shipped model models/{name} was not found above {Directory.GetCurrentDirectory()}; run from the repository or pass --model DIR.");
+        throw new InvalidRequestException($"the shipped model models/{name} was not found above {Directory.GetCurrentDirectory()} nor beside the program ({AppContext.BaseDirectory}); run from the repository, pass --model DIR, or install the tool, which carries the models (README, \"Install as a .NET tool\").");
     }
 }

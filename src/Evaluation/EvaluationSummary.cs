@@ -27,6 +27,9 @@ public sealed record EvaluationSummary(string Strategy, int Context, int Problem
     /// </summary>
     public IReadOnlyList<string> Machines { get; init; } = [];
 
+    /// <summary>The lines of the results file that are not records (left out of every figure, and worth a warning).</summary>
+    public IReadOnlyList<RejectedLine> Rejected { get; init; } = [];
+
     /// <summary>Correct / Problems (0 when there are none).</summary>
     public double Accuracy => Problems == 0 ? 0 : Correct / (double)Problems;
 
@@ -59,12 +62,29 @@ public sealed record EvaluationSummary(string Strategy, int Context, int Problem
         double Mean(string key) => records.Average(r => Number(Field(r, key, source)));
         int parallel = records[0]["parallel"] is JsonValue pv ? pv.GetValue<int>() : 1;
         var machines = records.Select(r => r["machine"] is JsonValue m && m.TryGetValue(out string? name) ? name : UnrecordedMachine).Distinct().ToList();
-        return new EvaluationSummary(strategy, context, records.Count, records.Count(r => Field(r, "verified", source).GetValue<bool>()),
+        return new EvaluationSummary(strategy, context, records.Count, records.Count(r => Field(r, "verified", source) is not null && IsCorrect(r)),
             Mean("total_tokens"), Mean("sequential_tokens"), Mean("elapsed_ms"), parallel) { Machines = machines };
     }
 
-    /// <summary>Summarizes a results file.</summary>
-    public static EvaluationSummary Load(string path) => FromRecords(ResultsFile.Read(path), path);
+    /// <summary>Summarizes a results file of either form (with a settings header, or records only).</summary>
+    public static EvaluationSummary Load(string path)
+    {
+        var contents = ResultsFile.Read(path);
+        return FromRecords(contents.Records, path) with { Rejected = contents.Rejected };
+    }
+
+    /// <summary>
+    /// Whether a record counts as right: its <c>correct</c> field where it has one (an unsolvable problem that the model
+    /// says has no solution is right though nothing verifies), else its <c>verified</c> field (records written before
+    /// <c>correct</c> existed).
+    /// </summary>
+    public static bool IsCorrect(JsonObject record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        if (record["correct"] is JsonValue c && c.TryGetValue(out bool correct))
+            return correct;
+        return Field(record, "verified", "the results").GetValue<bool>();
+    }
 
     /// <summary>The summary as JSON (the shape <c>reason eval countdown --json</c> prints).</summary>
     public JsonObject ToJson()

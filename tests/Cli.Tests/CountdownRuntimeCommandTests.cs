@@ -52,9 +52,10 @@ public sealed class CountdownRuntimeCommandTests
             var resumed = CliRunner.Run([.. common, "--resume"]);
 
             resumed.ExitCode.Should().Be(0, resumed.Stderr);
-            var indices = File.ReadAllLines(results).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("index").GetInt32()).ToList();
+            File.ReadLines(results).First().Should().StartWith("{\"reason_results\":1", "the first line records the settings");
+            var indices = File.ReadAllLines(results).Skip(1).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("index").GetInt32()).ToList();
             indices.Should().Equal(0, 1, 2);
-            foreach (var line in File.ReadAllLines(results))
+            foreach (var line in File.ReadAllLines(results).Skip(1))
             {
                 // Each record says where and how it ran, so records from different machines can be told apart.
                 var record = JsonDocument.Parse(line).RootElement;

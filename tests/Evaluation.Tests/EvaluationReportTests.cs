@@ -132,8 +132,10 @@ public sealed class EvaluationReportTests
         try
         {
             File.WriteAllText(path, Record(0, "apr", 1024, true, 1, 1, 1).ToJsonString() + "\n" + Record(1, "apr", 1024, false, 3, 3, 3).ToJsonString() + "\n{\"index\":2,\"stra");
-            ResultsFile.Read(path).Should().HaveCount(2);
-            EvaluationSummary.Load(path).Problems.Should().Be(2);
+            ResultsFile.Read(path).Records.Should().HaveCount(2);
+            var summary = EvaluationSummary.Load(path);
+            summary.Problems.Should().Be(2);
+            summary.Rejected.Should().ContainSingle().Which.Line.Should().Be(3, "the torn line is named, not silently dropped");
         }
         finally
         {

@@ -1,6 +1,6 @@
 using System.CommandLine;
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using Reasoning.Engine.Errors;
 using Reasoning.Engine.Generation;
 using Reasoning.Engine.Io;
 using Reasoning.Engine.Models;
@@ -10,7 +10,6 @@ using Reasoning.Evaluation.Countdown;
 using Reasoning.Evaluation.Reports;
 using Reasoning.Tasks.Countdown;
 using Reasoning.Threads;
-using Spectre.Console;
 
 namespace Reasoning.Cli.Commands;
 
@@ -23,79 +22,110 @@ internal static class EvalCommand
         var problems = new Option<string>("--problems") { Description = "JSONL problems ({\"numbers\":[..],\"target\":..} per line).", Required = true };
         var count = new Option<int?>("--count") { Description = "Evaluate only the first N problems." };
         var strategy = new Option<string>("--strategy") { Description = "apr, sos, cons@N or pass@N.", DefaultValueFactory = _ => "apr" };
-        var context = new Option<int>("--context") { Description = "Context window of each thread, in tokens.", DefaultValueFactory = _ => 4096 };
+        var context = new Option<int>("--context") { Description = $"Context window of each thread, in tokens ({CountdownLimits.MinContext} to the model's window).", DefaultValueFactory = _ => 4096 };
         var temperature = new Option<float>("--temperature") { Description = "0 is greedy.", DefaultValueFactory = _ => 0f };
         var seed = new Option<ulong>("--seed") { Description = "Seed of the random streams." };
         var model = new Option<string?>("--model") { Description = "Model folder (default: the shipped Countdown model for the strategy)." };
-        var output = new Option<string>("--out") { Description = "Results JSONL, one record per problem.", Required = true };
-        var resume = new Option<bool>("--resume") { Description = "Keep the records already in --out and do only the rest." };
+        var output = new Option<string>("--out") { Description = "Results JSONL: a settings header, then one record per problem.", Required = true };
+        var resume = new Option<bool>("--resume") { Description = "Keep the records already in --out (written with the same settings) and do only the rest." };
+        var overwrite = new Option<bool>("--overwrite") { Description = "Replace an existing --out (without it, an existing results file is never touched)." };
         var json = new Option<bool>("--json") { Description = "Print the summary as JSON." };
-        var parallel = new Option<int>("--parallel") { Description = "Problems solved at once, batched by the engine (latency is per problem under that load; use 1 to measure latency).", DefaultValueFactory = _ => 1 };
-        var threads = new Option<int>("--threads") { Description = "Engine compute threads (0: one per core)." };
+        var parallel = new Option<int>("--parallel") { Description = "Problems solved at once (1-256), batched by the engine (latency is per problem under that load; use 1 to measure latency).", DefaultValueFactory = _ => 1 };
+        var threads = new Option<int>("--threads") { Description = "Engine compute threads (0: one per core; more than the cores is capped)." };
         var kvDType = KvOptions.DType();
         var kvMemory = KvOptions.Memory("1GiB");
         var countdown = new Command("countdown", "Evaluate Countdown problems.");
-        foreach (var o in new Option[] { problems, count, strategy, context, temperature, seed, model, output, resume, parallel, json, threads, kvDType, kvMemory })
+        foreach (var o in new Option[] { problems, count, strategy, context, temperature, seed, model, output, resume, overwrite, parallel, json, threads, kvDType, kvMemory })
             countdown.Options.Add(o);
         countdown.SetAction(async (p, ct) =>
         {
-            var list = ProblemFile.Read(p.GetValue(problems)!);
-            if (p.GetValue(count) is int n)
-                list = list.Take(n).ToList();
+            // Every argument is checked, and the model loaded, before the results file is opened: a bad argument
+            // must never leave an existing file changed.
+            int width = p.GetValue(parallel);
+            if (width is < 1 or > 256)
+                throw new InvalidRequestException($"--parallel {width} must be between 1 and 256.");
+            if (p.GetValue(resume) && p.GetValue(overwrite))
+                throw new InvalidRequestException("--resume keeps the records in --out and --overwrite replaces them; give one of them.");
+            if (p.GetValue(count) is < 0)
+                throw new InvalidRequestException($"--count {p.GetValue(count)} is negative; give how many problems to evaluate.");
             var strat = CountdownStrategy.Parse(p.GetValue(strategy)!);
+            CountdownLimits.CheckTemperature(p.GetValue(temperature));
+            int engineThreads = CountdownLimits.Threads(p.GetValue(threads));
+            var kvType = KvOptions.Parse(p.GetValue(kvDType)!);
+            long kvBytes = ByteSize.Parse(p.GetValue(kvMemory)!);
+            string problemsPath = p.GetValue(problems)!;
+            var all = ProblemFile.Read(problemsPath);
+            for (int i = 0; i < all.Count; i++)
+                CountdownLimits.Check(all[i], $"{problemsPath}: problem {i + 1}");
+            var list = p.GetValue(count) is int n ? all.Take(n).ToList() : all.ToList();
             string dir = ModelLocator.Countdown(p.GetValue(model), strat.Kind == StrategyKind.Apr ? "countdown-apr" : "countdown-sos");
             using var loaded = TransformerModel.Load(dir);
+            int window = CountdownLimits.Context(p, context, loaded.Config.MaxPositionEmbeddings);
             var codec = new TokenizerCodec(Tokenizer.Load(dir));
-            var kvType = KvOptions.Parse(p.GetValue(kvDType)!);
-            using var engine = new InferenceEngine(loaded, new EngineOptions { KvMemoryBytes = ByteSize.Parse(p.GetValue(kvMemory)!), Threads = p.GetValue(threads), KvDType = kvType });
-            var options = new SolveOptions { Strategy = strat, ContextWindow = p.GetValue(context), Temperature = p.GetValue(temperature), Seed = p.GetValue(seed) };
-            using var results = ResultsFile.Open(p.GetValue(output)!, p.GetValue(resume));
-            var records = new List<JsonObject>(results.Existing.Values);
+            int outside = list.Count(x => !CountdownLimits.InTrainingRange(x));
+            if (outside > 0)
+                Terminal.Warn($"{outside} of {list.Count} problems are outside the shipped models' training range ({CountdownLimits.TrainingRange}).");
+            using var engine = new InferenceEngine(loaded, new EngineOptions { KvMemoryBytes = kvBytes, Threads = engineThreads, KvDType = kvType });
+            var options = new SolveOptions { Strategy = strat, ContextWindow = window, Temperature = p.GetValue(temperature), Seed = p.GetValue(seed) };
+
+            // What makes two records comparable; a resume with any of these changed is refused.
+            var settings = new JsonObject
+            {
+                ["task"] = "countdown", ["problems_sha256"] = ContentHash.File(problemsPath), ["strategy"] = strat.ToString(),
+                ["context"] = options.ContextWindow, ["temperature"] = options.Temperature, ["seed"] = options.Seed, ["model_sha256"] = ContentHash.Model(dir),
+            };
+            var about = new JsonObject { ["problems"] = problemsPath, ["model"] = dir, ["created"] = DateTimeOffset.UtcNow.ToString("O") };
+            var mode = p.GetValue(resume) ? ResultsFileMode.Resume : p.GetValue(overwrite) ? ResultsFileMode.Overwrite : ResultsFileMode.New;
+            string outPath = p.GetValue(output)!;
+            using var results = ResultsFile.Open(outPath, settings, mode, about, record => BelongsTo(record, all));
+            if (results.Rejected.Count > 0)
+                Terminal.Warn($"{Lines(results.Rejected.Count)} of {outPath} {(results.Rejected.Count == 1 ? "is not a record" : "are not records")} "
+                    + $"(line{(results.Rejected.Count == 1 ? "" : "s")} {string.Join(", ", results.Rejected.Select(r => r.Line))}; line {results.Rejected[0].Line}: {results.Rejected[0].Why}); "
+                    + $"moved to {results.RejectedPath}; problems without a record are done again.");
+            var records = new List<JsonObject>(results.Existing.Values.Where(r => r["index"]!.GetValue<int>() < list.Count));
             var todo = Enumerable.Range(0, list.Count).Where(i => !results.Existing.ContainsKey(i)).ToList();
 
-            int width = p.GetValue(parallel);
-            // How and where every record ran, so a file extended with --resume elsewhere shows which latencies compare.
-            int engineThreads = p.GetValue(threads) > 0 ? p.GetValue(threads) : Environment.ProcessorCount;
             string kvName = kvType == Engine.Kv.KvDType.BF16 ? "bf16" : "f32";
-            if (width is < 1 or > 256)
-                throw new Engine.Errors.InvalidRequestException($"--parallel {width} must be between 1 and 256.");
-
-            async Task Work(Action<int> progress)
+            int recordedThreads = engineThreads > 0 ? engineThreads : Environment.ProcessorCount;
+            using var progress = new EvalProgress($"countdown {strat}", list.Count, records.Count, records.Count(EvaluationSummary.IsCorrect),
+                Terminal.Live && !p.GetValue(json) ? Console.Out : null);
+            try
             {
-                int done = 0;
                 await Parallel.ForEachAsync(todo, new ParallelOptions { MaxDegreeOfParallelism = width, CancellationToken = ct }, async (i, token) =>
                 {
-                    var r = await CountdownSolver.SolveAsync(engine, codec, list[i], options with { Seed = options.Seed + (ulong)i }, null, token);
+                    ThreadRun? started = null;
+                    var r = await CountdownSolver.SolveAsync(engine, codec, list[i], options with { Seed = options.Seed + (ulong)i },
+                        run => progress.Started(started = run), token);
+                    var verdict = SolveVerdict.Of(list[i], r);
                     var record = new JsonObject
                     {
                         ["index"] = i, ["numbers"] = new JsonArray(list[i].Numbers.Select(x => (JsonNode)x).ToArray()), ["target"] = list[i].Target,
                         ["strategy"] = strat.ToString(), ["context"] = options.ContextWindow, ["solved"] = r.Solved, ["verified"] = r.Verified,
+                        ["solvable"] = verdict.Solvable, ["correct"] = verdict.Correct,
                         ["solution"] = r.Solution is null ? null : new JsonArray(r.Solution.Select(s => (JsonNode)s).ToArray()), ["reason"] = r.Reason,
                         ["total_tokens"] = r.TotalTokens, ["sequential_tokens"] = r.SequentialTokens, ["threads"] = r.Threads, ["elapsed_ms"] = Math.Round(r.ElapsedMilliseconds, 1),
-                        ["parallel"] = width, ["engine_threads"] = engineThreads, ["kv_dtype"] = kvName,
+                        ["parallel"] = width, ["engine_threads"] = recordedThreads, ["kv_dtype"] = kvName,
                         ["machine"] = MachineDescription.Current,
                     };
                     results.Append(record);
                     lock (records)
                         records.Add(record);
-                    progress(Interlocked.Increment(ref done));
+                    progress.Finished(started, r.TotalTokens, verdict.Correct);
                 });
             }
-
-            if (Console.IsOutputRedirected || p.GetValue(json))
-                await Work(_ => { });
-            else
-                await AnsiConsole.Progress().StartAsync(async ctx =>
-                {
-                    var task = ctx.AddTask($"countdown {strat}", maxValue: Math.Max(1, todo.Count));
-                    await Work(d => task.Value = d);
-                });
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                progress.Dispose();
+                Console.Error.WriteLine($"interrupted: {records.Count} of {list.Count} records written to {outPath}; --resume continues.");
+                return Interruption.ExitCode;
+            }
+            progress.Dispose();
             if (records.Count == 0)
             {
                 Console.Error.WriteLine("no problems evaluated.");
                 return 0;
             }
-            var summary = EvaluationSummary.FromRecords(records, p.GetValue(output)!);
+            var summary = EvaluationSummary.FromRecords(records, outPath);
             if (p.GetValue(json))
                 Console.WriteLine(summary.ToJson().ToJsonString());
             else
@@ -106,6 +136,24 @@ internal static class EvalCommand
         eval.Subcommands.Add(Report());
         return eval;
     }
+
+    /// <summary>Why a record read on resume is not one of these problems (its index is past them, or its problem differs).</summary>
+    private static string? BelongsTo(JsonObject record, IReadOnlyList<CountdownProblem> problems)
+    {
+        int index = record["index"]!.GetValue<int>();
+        if (index < 0 || index >= problems.Count)
+            return $"index {index} is past the {problems.Count} problems of --problems";
+        if (record["numbers"] is not JsonArray numbers || record["target"] is not JsonValue target)
+            return null;   // a record without its problem cannot be checked; the problems file's hash in the header covers it
+        var expected = problems[index];
+        bool same = target.ToJsonString() == expected.Target.ToString(System.Globalization.CultureInfo.InvariantCulture)
+            && numbers.Select(x => x?.ToJsonString()).SequenceEqual(expected.Numbers.Select(x => x.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        return same ? null : $"its problem is {numbers.ToJsonString()} -> {target.ToJsonString()}, but problem {index + 1} of --problems is {PythonList(expected)}";
+    }
+
+    private static string Lines(int n) => n == 1 ? "1 line" : $"{n} lines";
+
+    private static string PythonList(CountdownProblem p) => $"[{string.Join(",", p.Numbers)}] -> {p.Target}";
 
     private static Command Report()
     {
@@ -122,11 +170,15 @@ internal static class EvalCommand
             {
                 try
                 {
-                    return EvaluationSummary.Load(path);
+                    var summary = EvaluationSummary.Load(path);
+                    if (summary.Rejected.Count > 0)
+                        Terminal.Warn($"{path}: {Lines(summary.Rejected.Count)} {(summary.Rejected.Count == 1 ? "is not a record" : "are not records")} (line{(summary.Rejected.Count == 1 ? "" : "s")} "
+                            + $"{string.Join(", ", summary.Rejected.Select(r => r.Line))}); left out of the figures.");
+                    return summary;
                 }
                 catch (ArgumentException e)
                 {
-                    throw new Engine.Errors.InvalidRequestException(e.Message);
+                    throw new InvalidRequestException(e.Message);
                 }
             }).ToList();
             string table = ComparisonReport.MarkdownTable(summaries);
@@ -145,5 +197,4 @@ internal static class EvalCommand
         });
         return cmd;
     }
-
 }

@@ -85,7 +85,7 @@ internal static class TrainCommand
                 LearningRate = parse.GetValue(lr),
                 WarmupSteps = parse.GetValue(warmup),
                 Seed = parse.GetValue(seed),
-                Threads = parse.GetValue(threads),
+                Threads = CountdownLimits.Threads(parse.GetValue(threads)),
             };
             int benchLength = parse.GetValue(benchmark);
             double peakGflops = Math.Round(MeasurePeak(options.Threads));

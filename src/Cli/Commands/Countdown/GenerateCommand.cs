@@ -12,7 +12,7 @@ internal static class GenerateCommand
     {
         var count = new Option<int>("--count") { Description = "How many problems.", DefaultValueFactory = _ => 1000 };
         var seed = new Option<int>("--seed") { Description = "Random seed (same seed, same problems).", DefaultValueFactory = _ => 0 };
-        var numbers = new Option<int>("--numbers") { Description = "Starting numbers per problem (APR: 4; 3 and 5 are variants).", DefaultValueFactory = _ => 4 };
+        var numbers = new Option<int>("--numbers") { Description = $"Starting numbers per problem, {CountdownLimits.MinNumbers} to {CountdownLimits.MaxNumbers} (APR: 4; 3 and 5 are variants).", DefaultValueFactory = _ => 4 };
         var split = new Option<string>("--split") { Description = "train or val (disjoint by sorted numbers and target).", DefaultValueFactory = _ => "train" };
         split.AcceptOnlyFromAmong("train", "val");
         var output = new Option<string>("--out") { Description = "Output JSONL file.", Required = true };
@@ -22,7 +22,8 @@ internal static class GenerateCommand
         command.SetAction(r => CountdownCommand.Guard(() =>
         {
             var n = r.GetValue(count);
-            if (n < 0) throw new CountdownFormatException($"--count {n} is negative; give how many problems to draw.");
+            CountdownLimits.CheckCountOption(n);
+            CountdownLimits.CheckNumbersOption(r.GetValue(numbers));
             var which = r.GetValue(split) == "val" ? ProblemSplit.Validation : ProblemSplit.Train;
             var generator = new ProblemGenerator(r.GetValue(numbers));
             var problems = CliProgress.Run("generating", n, progress =>

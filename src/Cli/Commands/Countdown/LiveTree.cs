@@ -1,51 +1,61 @@
 using Reasoning.Threads;
-using Spectre.Console;
 
 namespace Reasoning.Cli.Commands.Countdown;
 
-/// <summary>Shows a run's threads as a tree that grows live in the terminal (status and tokens of each thread).</summary>
+/// <summary>Shows a run's threads as a tree that grows live in the terminal, from the run's event stream.</summary>
 internal static class LiveTree
 {
-    public static async Task<T> RunAsync<T>(Func<Action<ThreadRun>, Task<T>> work)
+    /// <summary>
+    /// Runs <paramref name="work"/>, which hands over its run as it starts, and redraws the tree at most ten times a
+    /// second while events arrive; the last frame, drawn after the run ends, shows every thread.
+    /// </summary>
+    public static async Task<T> RunAsync<T>(Func<Action<ThreadRun>, Task<T>> work, TextWriter output, bool styled)
     {
-        ThreadRun? run = null;
-        T result = default!;
-        await AnsiConsole.Live(new Text("starting…")).AutoClear(false).StartAsync(async ctx =>
+        var view = new ThreadTreeView();
+        var frame = new LiveFrame(output);
+        var gate = new Lock();
+        int changed = 0;
+        Task reader = Task.CompletedTask;
+        var task = work(run => reader = Task.Run(async () =>
         {
-            var task = work(r => run = r);
-            while (!task.IsCompleted)
+            await foreach (var e in run.Events.ConfigureAwait(false))
             {
-                if (run is not null)
-                    ctx.UpdateTarget(Render(run));
-                await Task.WhenAny(task, Task.Delay(150));
+                lock (gate)
+                    view.Apply(e);
+                Volatile.Write(ref changed, 1);
             }
-            if (run is not null)
-                ctx.UpdateTarget(Render(run));
-            result = await task;
-        });
-        return result;
-    }
-
-    private static Tree Render(ThreadRun run)
-    {
-        var root = run.Root;
-        var tree = new Tree(root is null ? "…" : Label(root));
-        if (root is not null)
-            foreach (var child in root.Children)
-                tree.AddNode(Label(child));
-        return tree;
-    }
-
-    private static string Label(ReasoningThread t)
-    {
-        string color = t.Status switch
+        }));
+        int width = SafeSize(() => Console.WindowWidth, 120), height = SafeSize(() => Console.WindowHeight, 40);
+        while (!task.IsCompleted)
         {
-            ThreadStatus.Running => "yellow",
-            ThreadStatus.Finished => t.EndReason == "goal reached" ? "green" : "grey",
-            ThreadStatus.Failed or ThreadStatus.Cancelled => "red",
-            _ => "blue",
-        };
-        return $"[{color}]{Markup.Escape(t.Name)}[/] {t.Status.ToString().ToLowerInvariant()} · {t.GeneratedTokens} tokens"
-            + (t.EndReason is { } r ? $" · {Markup.Escape(r)}" : "");
+            if (Interlocked.Exchange(ref changed, 0) == 1)
+                lock (gate)
+                    // A frame taller than the screen could not be moved back over, so it keeps to the screen's height.
+                    frame.Draw(view.Lines(styled, width - 1, Math.Max(2, height - 2)));
+            await Task.WhenAny(task, Task.Delay(100)).ConfigureAwait(false);
+        }
+        try
+        {
+            await reader.ConfigureAwait(false);
+        }
+        finally
+        {
+            lock (gate)
+                frame.Draw(view.Lines(styled, width - 1));
+        }
+        return await task.ConfigureAwait(false);
+    }
+
+    private static int SafeSize(Func<int> size, int fallback)
+    {
+        try
+        {
+            int s = size();
+            return s > 0 ? s : fallback;
+        }
+        catch (IOException)
+        {
+            return fallback;
+        }
     }
 }

@@ -17,15 +17,15 @@ internal static class SolveCommand
 {
     public static Command Create()
     {
-        var numbers = new Option<string>("--numbers") { Description = "The numbers, comma-separated (e.g. 44,19,35,73).", Required = true };
+        var numbers = new Option<string>("--numbers") { Description = $"The numbers, comma-separated ({CountdownLimits.MinNumbers} to {CountdownLimits.MaxNumbers}, e.g. 44,19,35,73).", Required = true };
         var target = new Option<int>("--target") { Description = "The target.", Required = true };
         var strategy = new Option<string>("--strategy") { Description = "apr, sos, cons@N or pass@N.", DefaultValueFactory = _ => "apr" };
         var model = new Option<string?>("--model") { Description = "Model folder (default: the shipped models/countdown-apr, or countdown-sos for sos/cons/pass)." };
         var temperature = new Option<float>("--temperature") { Description = "0 is greedy.", DefaultValueFactory = _ => 0f };
         var seed = new Option<ulong>("--seed") { Description = "Seed of the random streams." };
-        var context = new Option<int>("--context") { Description = "Context window of each thread, in tokens.", DefaultValueFactory = _ => 4096 };
+        var context = new Option<int>("--context") { Description = $"Context window of each thread, in tokens ({CountdownLimits.MinContext} to the model's window).", DefaultValueFactory = _ => 4096 };
         var json = new Option<bool>("--json") { Description = "Print one JSON object." };
-        var threads = new Option<int>("--threads") { Description = "Engine compute threads (0: one per core)." };
+        var threads = new Option<int>("--threads") { Description = "Engine compute threads (0: one per core; more than the cores is capped)." };
         var kvDType = KvOptions.DType();
         var kvMemory = KvOptions.Memory("1GiB");
         var cmd = new Command("solve", "Solve one Countdown problem with a model, showing the reasoning tree as it grows.");
@@ -35,19 +35,36 @@ internal static class SolveCommand
         {
             var problem = ParseProblem(p.GetValue(numbers)!, p.GetValue(target));
             var strat = CountdownStrategy.Parse(p.GetValue(strategy)!);
+            CountdownLimits.CheckTemperature(p.GetValue(temperature));
+            int engineThreads = CountdownLimits.Threads(p.GetValue(threads));
+            var kvType = KvOptions.Parse(p.GetValue(kvDType)!);
+            long kvBytes = ByteSize.Parse(p.GetValue(kvMemory)!);
             string dir = ModelLocator.Countdown(p.GetValue(model), strat.Kind == StrategyKind.Apr ? "countdown-apr" : "countdown-sos");
             using var loaded = TransformerModel.Load(dir);
+            int window = CountdownLimits.Context(p, context, loaded.Config.MaxPositionEmbeddings);
+            if (!CountdownLimits.InTrainingRange(problem))
+                Terminal.Warn($"{problem} is outside the shipped models' training range ({CountdownLimits.TrainingRange}); expect a poor answer.");
             var codec = new TokenizerCodec(Tokenizer.Load(dir));
-            using var engine = new InferenceEngine(loaded, new EngineOptions { KvMemoryBytes = ByteSize.Parse(p.GetValue(kvMemory)!), Threads = p.GetValue(threads), KvDType = KvOptions.Parse(p.GetValue(kvDType)!) });
-            var options = new SolveOptions { Strategy = strat, Temperature = p.GetValue(temperature), Seed = p.GetValue(seed), ContextWindow = p.GetValue(context) };
+            using var engine = new InferenceEngine(loaded, new EngineOptions { KvMemoryBytes = kvBytes, Threads = engineThreads, KvDType = kvType });
+            var options = new SolveOptions { Strategy = strat, Temperature = p.GetValue(temperature), Seed = p.GetValue(seed), ContextWindow = window };
             bool asJson = p.GetValue(json);
-            var result = asJson || Console.IsOutputRedirected
-                ? await CountdownSolver.SolveAsync(engine, codec, problem, options, null, ct)
-                : await LiveTree.RunAsync(run => CountdownSolver.SolveAsync(engine, codec, problem, options, run, ct));
+            CountdownSolveResult result;
+            try
+            {
+                result = asJson || !Terminal.Live
+                    ? await CountdownSolver.SolveAsync(engine, codec, problem, options, null, ct)
+                    : await LiveTree.RunAsync(run => CountdownSolver.SolveAsync(engine, codec, problem, options, run, ct), Console.Out, Terminal.Styled);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                Console.Error.WriteLine("interrupted: the solve was stopped before it ended; nothing was written.");
+                return Interruption.ExitCode;
+            }
+            var verdict = SolveVerdict.Of(problem, result);
             if (asJson)
-                Console.WriteLine(ToJson(result).ToJsonString(new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
+                Console.WriteLine(ToJson(result, verdict).ToJsonString(new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
             else
-                Print(problem, strat, result);
+                Print(problem, strat, result, verdict);
             return 0;
         });
         return cmd;
@@ -56,15 +73,20 @@ internal static class SolveCommand
     private static CountdownProblem ParseProblem(string numbers, int target)
     {
         var parts = numbers.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        if (parts.Length is < 2 or > 8 || parts.Any(x => !int.TryParse(x, out int v) || v < 1))
-            throw new InvalidRequestException($"--numbers '{numbers}' must be 2 to 8 positive integers separated by commas, e.g. 44,19,35,73.");
-        return CountdownProblem.FromJson($"{{\"numbers\":[{string.Join(",", parts)}],\"target\":{target}}}", "--numbers/--target");
+        if (parts.Any(x => !int.TryParse(x, out int v) || v < 1 || v > CountdownLimits.MaxValue))
+            throw new InvalidRequestException($"--numbers '{numbers}' must be {CountdownLimits.MinNumbers} to {CountdownLimits.MaxNumbers} whole numbers from 1 to {CountdownLimits.MaxValue:N0} separated by commas, e.g. 44,19,35,73.");
+        CountdownLimits.CheckCount(parts.Length, $"--numbers '{numbers}'");
+        if (target is < 1 or > CountdownLimits.MaxValue)
+            throw new InvalidRequestException($"--target {target} must be from 1 to {CountdownLimits.MaxValue:N0}.");
+        return new CountdownProblem(parts.Select(int.Parse).ToArray(), target);
     }
 
-    private static JsonObject ToJson(CountdownSolveResult r) => new()
+    private static JsonObject ToJson(CountdownSolveResult r, SolveVerdict verdict) => new()
     {
         ["solved"] = r.Solved,
         ["verified"] = r.Verified,
+        ["solvable"] = verdict.Solvable,
+        ["correct"] = verdict.Correct,
         ["solution"] = r.Solution is null ? null : new JsonArray(r.Solution.Select(s => (JsonNode)s).ToArray()),
         ["reason"] = r.Reason,
         ["usage"] = new JsonObject { ["total_tokens"] = r.TotalTokens, ["sequential_tokens"] = r.SequentialTokens, ["threads"] = r.Threads },
@@ -72,13 +94,20 @@ internal static class SolveCommand
         ["tree"] = r.Tree,
     };
 
-    private static void Print(CountdownProblem problem, CountdownStrategy strategy, CountdownSolveResult r)
+    private static void Print(CountdownProblem problem, CountdownStrategy strategy, CountdownSolveResult r, SolveVerdict verdict)
     {
-        AnsiConsole.MarkupLine($"[bold]{string.Join(", ", problem.Numbers)} → {problem.Target}[/] ({strategy})");
+        Terminal.MarkupLine($"[bold]{string.Join(", ", problem.Numbers)} → {problem.Target}[/] ({strategy})");
         if (r.Solution is not null)
             foreach (var step in r.Solution)
-                AnsiConsole.MarkupLine($"  {Markup.Escape(step)}");
-        AnsiConsole.MarkupLine(r.Verified ? "[green]verified by the checker[/]" : $"[red]not verified[/]: {Markup.Escape(r.Reason ?? "")}");
-        AnsiConsole.MarkupLine($"total tokens {r.TotalTokens}, sequential tokens {r.SequentialTokens}, threads {r.Threads}, {r.ElapsedMilliseconds / 1000:0.00} s");
+                Terminal.MarkupLine($"  {Markup.Escape(step)}");
+        string line = (r.Verified, verdict.Solvable, verdict.SaysNoSolution) switch
+        {
+            (true, _, _) => "[green]verified by the checker[/]",
+            (_, false, true) => "[green]right: the problem has no solution (exhaustive search proves it), and the model says so[/]",
+            (_, false, false) => $"[yellow]the problem has no solution (exhaustive search proves it)[/]; the model: {Markup.Escape(r.Reason ?? "")}",
+            _ => $"[red]not verified[/]: {Markup.Escape(r.Reason ?? "")}",
+        };
+        Terminal.MarkupLine(line);
+        Terminal.MarkupLine($"total tokens {r.TotalTokens}, sequential tokens {r.SequentialTokens}, threads {r.Threads}, {r.ElapsedMilliseconds / 1000:0.00} s");
     }
 }

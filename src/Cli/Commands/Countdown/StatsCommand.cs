@@ -11,13 +11,17 @@ internal static class StatsCommand
     {
         var count = new Option<int>("--count") { Description = "How many training problems to trace.", DefaultValueFactory = _ => 1000 };
         var seed = new Option<int>("--seed") { Description = "Problem seed.", DefaultValueFactory = _ => 0 };
-        var numbers = new Option<int>("--numbers") { Description = "Starting numbers per problem.", DefaultValueFactory = _ => 4 };
+        var numbers = new Option<int>("--numbers") { Description = $"Starting numbers per problem, {CountdownLimits.MinNumbers} to {CountdownLimits.MaxNumbers}.", DefaultValueFactory = _ => 4 };
         var budget = new Option<int>("--budget") { Description = "Token budget of a thread (APR's context: 4096).", DefaultValueFactory = _ => 4096 };
         var json = new Option<bool>("--json") { Description = "Print the statistics as JSON." };
         var command = new Command("stats", "Measure SoS+ and APR traces: characters, tokens, spawns, failures within a budget.");
         foreach (var o in new Option[] { count, seed, numbers, budget, json }) command.Options.Add(o);
         command.SetAction(r => CountdownCommand.Guard(() =>
         {
+            CountdownLimits.CheckCountOption(r.GetValue(count));
+            CountdownLimits.CheckNumbersOption(r.GetValue(numbers));
+            if (r.GetValue(budget) < 1)
+                throw new Engine.Errors.InvalidRequestException($"--budget {r.GetValue(budget)} must be 1 or more tokens (APR's context: 4096).");
             var problems = new ProblemGenerator(r.GetValue(numbers)).Generate(r.GetValue(count), r.GetValue(seed)).ToList();
             var tokenizer = CountdownTokenizer.Load();
             var stats = CliProgress.Run("measuring", problems.Count, p => TraceStatistics.Measure(problems, tokenizer, r.GetValue(budget), p));
