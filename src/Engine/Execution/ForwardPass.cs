@@ -52,7 +52,9 @@ public sealed class ForwardPass : IDisposable
     /// </summary>
     /// <remarks>
     /// With <paramref name="reserved"/>, the caller has reserved every row's tail already and the pass touches no page
-    /// reference or free list (the engine runs it without its lock while other threads change idle sequences).
+    /// reference or free list (the engine runs it without its lock while other threads change idle sequences); the
+    /// caller then commits the new tokens itself, under its lock, so that no other thread ever sees a tail longer than
+    /// the tokens its sequence counts as computed (a span attached from a generating sequence mid-step).
     /// </remarks>
     internal ReadOnlyMemory<float>[] StepShared(IReadOnlyList<BatchRow> rows, bool reserved = false)
     {
@@ -90,8 +92,9 @@ public sealed class ForwardPass : IDisposable
         for (int l = 0; l < c.NumLayers; l++)
             RunLayer(l, rows, total, tokenRow, tokenIndex);
 
-        foreach (var row in rows)
-            row.Kv.Commit(row.Tokens.Length);
+        if (!reserved)
+            foreach (var row in rows)
+                row.Kv.Commit(row.Tokens.Length);
         return ComputeLogits(rows, total);
     }
 

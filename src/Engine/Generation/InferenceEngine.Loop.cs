@@ -129,6 +129,11 @@ public sealed partial class InferenceEngine
         }
         Interlocked.Increment(ref _steps);
         lock (KvLock)
+        {
+            // The pass wrote the rows' keys and values; they become visible together with the sequences' computed
+            // counts (Advance), so a span attached from another thread never sees one without the other.
+            foreach (var row in rows)
+                row.Kv.Commit(row.Tokens.Length);
             for (int r = 0; r < rows.Count; r++)
             {
                 try
@@ -137,11 +142,13 @@ public sealed partial class InferenceEngine
                 }
                 catch (Exception e)
                 {
-                    // The job's own code (its stop condition) failed: that generation fails, the loop and the other rows go on.
+                    // This row's post-processing failed (its draw, or its request's text decoder): that generation fails, the
+                    // loop and the other rows go on.
                     if (_active.Remove(jobs[r]))
                         Finish(jobs[r], null, e);
                 }
             }
+        }
         return TimeSpan.Zero;
     }
 
