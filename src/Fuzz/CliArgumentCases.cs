@@ -27,6 +27,10 @@ internal sealed partial class CliArgumentCases(Func<string[], CliRun> run, strin
         string input = "reason " + string.Join(' ', args.Select(a => a.Length == 0 || a.Contains(' ') ? "'" + a + "'" : a));
         describe(input);
         CliRun result;
+        // Relative output paths ("--out x") land in the harness's folder, never in the caller's.
+        string cwd = Environment.CurrentDirectory;
+        Directory.CreateDirectory(workDirectory);
+        Environment.CurrentDirectory = workDirectory;
         try
         {
             result = run(args);
@@ -34,6 +38,10 @@ internal sealed partial class CliArgumentCases(Func<string[], CliRun> run, strin
         catch (Exception e)
         {
             return Task.FromResult(new FuzzOutcome(Name, OutcomeKind.Crash, e.GetType().Name, input + " -> " + ErrorKinds.Short(e.Message) + ErrorKinds.Where(e)));
+        }
+        finally
+        {
+            Environment.CurrentDirectory = cwd;
         }
         if (StackTrace().IsMatch(result.Output))
             return Task.FromResult(new FuzzOutcome(Name, OutcomeKind.Crash, $"exit {result.ExitCode}, stack trace printed", input));
