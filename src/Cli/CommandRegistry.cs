@@ -18,5 +18,6 @@ internal static class CommandRegistry
             : new Reasoning.Training.Data.TokenizerEncoder(Engine.Tokenization.Tokenizer.Load(path)));
         yield return TokenizeCommand.Create();
         yield return DetokenizeCommand.Create();
+        yield return FuzzCommand.Create();
     }
 }

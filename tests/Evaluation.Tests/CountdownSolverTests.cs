@@ -17,7 +17,7 @@ public sealed class CountdownSolverTests : IDisposable
 
     public void Dispose() => _engine.Dispose();
 
-    [Theory]
+    [Theory(Timeout = 60_000)]
     [InlineData("apr")]
     [InlineData("sos")]
     [InlineData("cons@3")]

@@ -37,7 +37,7 @@ public sealed class AprProtocolTests : IDisposable
         "Moving to Node #0\nGenerated Node #0,0: x\nGenerated Node #0,1: y\n" +
         "<Calling Sub Searches>\n<Start Sub Search 0 at level 1> Moving to Node #0,0\n<Start Sub Search 1 at level 1> Moving to Node #0,1\n<End Calling Sub Searches>\n";
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task The_spawn_block_is_replaced_by_the_join_block_of_the_children_results()
     {
         int free = _engine.Pool.FreeCount;
@@ -65,7 +65,7 @@ public sealed class AprProtocolTests : IDisposable
         _engine.Pool.FreeCount.Should().Be(free);
     }
 
-    [Theory]
+    [Theory(Timeout = 60_000)]
     [InlineData("<Calling Sub Searches>\n<Start Sub Search 0 at level 1> Moving to Node #9,9\n<End Calling Sub Searches>\n", "node #9,9 is not defined")]
     [InlineData("<Calling Sub Searches>\n<Start Sub Search 0 at levl 1> Moving to Node #0,0\n<End Calling Sub Searches>\n", "malformed spawn block")]
     public async Task A_malformed_spawn_ends_the_root_with_the_reason_and_the_run_finishes(string spawn, string reason)
@@ -77,7 +77,7 @@ public sealed class AprProtocolTests : IDisposable
         result.FailureReason.Should().Contain(reason);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task A_join_block_longer_than_the_context_window_ends_the_root_with_the_reason_and_frees_every_page()
     {
         int free = _engine.Pool.FreeCount;
@@ -105,7 +105,7 @@ public sealed class AprProtocolTests : IDisposable
         _engine.Pool.FreeCount.Should().Be(free);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Thirty_children_are_refused_by_a_fan_out_budget_of_16()
     {
         string spawn = "<Calling Sub Searches>\n" + string.Concat(Enumerable.Range(0, 30).Select(i => $"<Start Sub Search {i} at level 1> Moving to Node #0,{i}\n")) + "<End Calling Sub Searches>\n";
@@ -117,7 +117,7 @@ public sealed class AprProtocolTests : IDisposable
         run.Threads.Should().HaveCount(1);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task A_model_that_never_writes_the_protocol_is_stopped_by_its_token_budget()
     {
         int free = _engine.Pool.FreeCount;

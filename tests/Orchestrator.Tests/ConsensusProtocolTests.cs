@@ -16,7 +16,7 @@ public sealed class ConsensusProtocolTests : IDisposable
 
     public void Dispose() => _engine.Dispose();
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Majority_picks_the_most_frequent_answer_among_traces_that_share_the_prompt()
     {
         int free = _engine.Pool.FreeCount;
@@ -37,7 +37,7 @@ public sealed class ConsensusProtocolTests : IDisposable
         _engine.Pool.FreeCount.Should().Be(free);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Pass_at_n_chooses_a_verified_trace_or_none()
     {
         using var run = new ThreadRun(_engine, new ByteCodec());

@@ -14,7 +14,7 @@ public sealed class ReasoningThreadTests : IDisposable
 
     public void Dispose() => _engine.Dispose();
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Spawned_children_generate_together_in_the_same_engine_steps()
     {
         using var run = new ThreadRun(_engine, _codec);
@@ -36,7 +36,7 @@ public sealed class ReasoningThreadTests : IDisposable
         root.SequentialTokens.Should().Be(tokens, "the longest chain is one child's tokens");
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task A_spawn_beyond_the_fan_out_budget_is_refused_and_leaks_nothing()
     {
         int free = _engine.Pool.FreeCount;
@@ -50,7 +50,7 @@ public sealed class ReasoningThreadTests : IDisposable
         _engine.Pool.FreeCount.Should().Be(free);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Cancelling_a_run_ends_every_thread_and_frees_every_page()
     {
         int free = _engine.Pool.FreeCount;
@@ -70,7 +70,7 @@ public sealed class ReasoningThreadTests : IDisposable
         run.Threads.Should().OnlyContain(t => t.Status == ThreadStatus.Cancelled);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task A_thread_token_budget_ends_generation_and_says_so()
     {
         using var run = new ThreadRun(_engine, _codec, new ThreadBudget { MaxTokensPerThread = 5 });
@@ -81,7 +81,7 @@ public sealed class ReasoningThreadTests : IDisposable
         (await root.GenerateAsync(new ThreadGenerationOptions { MaxTokens = 100 })).Tokens.Should().Be(0);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task A_stop_string_ends_generation_where_it_appears()
     {
         using var run = new ThreadRun(_engine, _codec);
@@ -98,7 +98,7 @@ public sealed class ReasoningThreadTests : IDisposable
         free.Should().StartWith(result.Text);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Truncating_text_keeps_the_context_tokens_and_text_in_agreement()
     {
         using var run = new ThreadRun(_engine, _codec);
@@ -113,7 +113,7 @@ public sealed class ReasoningThreadTests : IDisposable
         after.Tokens.Should().Be(4);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task The_tree_records_threads_their_children_and_status()
     {
         using var run = new ThreadRun(_engine, _codec);

@@ -77,6 +77,10 @@ public static partial class AprFormat
                 throw new AprProtocolException($"the spawn block holds a line that is not '<Start Sub Search i at level l> header': '{Truncate(line)}'.");
             if (m.Groups[3].Value.Length == 0)
                 throw new AprProtocolException($"sub search {index} has no node header.");
+            // The join block reports children by these numbers: a gap or a repeat would make two children (or none)
+            // answer to one number.
+            if (index != calls.Count)
+                throw new AprProtocolException($"sub search {index} is call {calls.Count + 1} of the block; calls are numbered 0, 1, 2, … in order.");
             calls.Add(new AprChildCall(index, level, m.Groups[3].Value.Trim()));
         }
         if (calls.Count == 0)

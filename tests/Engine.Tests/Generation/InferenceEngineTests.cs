@@ -12,7 +12,7 @@ public sealed class InferenceEngineTests
 {
     private static readonly SamplingOptions Greedy16 = new() { MaxTokens = 16 };
 
-    [Theory]
+    [Theory(Timeout = 60_000)]
     [InlineData("tiny-llama")]
     [InlineData("tiny-qwen2")]
     [InlineData("tiny-qwen3")]
@@ -29,7 +29,7 @@ public sealed class InferenceEngineTests
         }
     }
 
-    [Theory]
+    [Theory(Timeout = 60_000)]
     [InlineData(KvDType.F32)]
     [InlineData(KvDType.BF16)]
     public async Task The_page_size_changes_no_bit_of_a_generation(KvDType kvType)
@@ -50,7 +50,7 @@ public sealed class InferenceEngineTests
             .Should().Equal(runs[0].Select(t => (t.Id, BitConverter.SingleToInt32Bits(t.Logprob))));
     }
 
-    [Theory]
+    [Theory(Timeout = 60_000)]
     [InlineData(KvDType.F32)]
     [InlineData(KvDType.BF16)]
     public async Task Seeded_sampling_gives_the_same_tokens_batched_or_alone(KvDType kvType)
@@ -73,7 +73,7 @@ public sealed class InferenceEngineTests
         alone.Distinct().Count().Should().BeGreaterThan(3, "sampling at temperature 0.9 should not be degenerate");
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Forked_children_share_the_prefix_pages_and_continue_like_the_parent()
     {
         using var engine = new InferenceEngine(Fixtures.Model("tiny-llama"), new EngineOptions { KvMemoryBytes = 16 << 20, PageSize = 16 });
@@ -92,7 +92,7 @@ public sealed class InferenceEngineTests
         children.ForEach(c => c.Dispose());
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Sixty_four_concurrent_callers_each_get_their_sequential_result()
     {
         using var engine = new InferenceEngine(Fixtures.Model("tiny-qwen2"), new EngineOptions { KvMemoryBytes = 32 << 20, PageSize = 16 });
@@ -117,7 +117,7 @@ public sealed class InferenceEngineTests
         engine.Pool.FreeCount.Should().Be(engine.Pool.PageCount);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task No_pages_leak_after_a_thousand_random_runs_with_cancellations_and_errors()
     {
         using var engine = new InferenceEngine(Fixtures.Model("tiny-qwen3"), new EngineOptions { KvMemoryBytes = 1 << 20, PageSize = 4 });
@@ -163,7 +163,7 @@ public sealed class InferenceEngineTests
         engine.Pool.FreeCount.Should().Be(start);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task When_the_pool_runs_out_sequences_are_preempted_and_recomputed_exactly()
     {
         var model = Fixtures.Model("tiny-qwen3");
@@ -199,7 +199,7 @@ public sealed class InferenceEngineTests
         engine.Pool.FreeCount.Should().Be(engine.Pool.PageCount);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task A_prompt_longer_than_the_context_window_is_a_typed_error()
     {
         using var engine = new InferenceEngine(Fixtures.Model("tiny-llama"), new EngineOptions { KvMemoryBytes = 8 << 20, PageSize = 16 });
@@ -208,7 +208,7 @@ public sealed class InferenceEngineTests
         await act.Should().ThrowAsync<InvalidRequestException>().WithMessage("*context window*");
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task A_sequence_that_can_never_fit_the_pool_fails_with_a_typed_error()
     {
         using var engine = new InferenceEngine(Fixtures.Model("tiny-llama"), new EngineOptions { KvMemoryBytes = 64 * 1024, PageSize = 4 });
@@ -218,7 +218,7 @@ public sealed class InferenceEngineTests
         engine.Pool.FreeCount.Should().Be(engine.Pool.PageCount);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task A_request_decoder_that_throws_fails_its_own_generation_and_the_engine_goes_on()
     {
         using var engine = new InferenceEngine(Fixtures.Model("tiny-qwen2"), new EngineOptions { KvMemoryBytes = 8 << 20, PageSize = 16 });
@@ -239,7 +239,7 @@ public sealed class InferenceEngineTests
         engine.Pool.FreeCount.Should().Be(engine.Pool.PageCount);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task An_internal_fault_in_the_step_loop_fails_the_work_in_flight_with_a_typed_error_and_the_engine_goes_on()
     {
         using var engine = new InferenceEngine(Fixtures.Model("tiny-qwen2"), new EngineOptions { KvMemoryBytes = 8 << 20, PageSize = 16 });

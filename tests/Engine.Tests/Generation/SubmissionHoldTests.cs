@@ -10,7 +10,7 @@ public sealed class SubmissionHoldTests
 {
     private static readonly SamplingOptions Greedy32 = new() { MaxTokens = 32 };
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Children_submitted_under_a_hold_start_in_one_step_and_decode_in_lockstep()
     {
         using var engine = new InferenceEngine(Fixtures.Model("tiny-llama"), new EngineOptions { KvMemoryBytes = 16 << 20, PageSize = 16 });
@@ -36,7 +36,7 @@ public sealed class SubmissionHoldTests
         children.ForEach(c => c.Dispose());
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task A_held_generation_that_is_cancelled_ends_without_waiting_for_the_hold()
     {
         using var engine = new InferenceEngine(Fixtures.Model("tiny-qwen3"), new EngineOptions { KvMemoryBytes = 8 << 20, PageSize = 16 });
@@ -54,7 +54,7 @@ public sealed class SubmissionHoldTests
         engine.Pool.FreeCount.Should().Be(free);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Nested_holds_release_only_when_the_last_closes_and_a_double_dispose_counts_once()
     {
         using var engine = new InferenceEngine(Fixtures.Model("tiny-llama"), new EngineOptions { KvMemoryBytes = 8 << 20, PageSize = 16 });
@@ -70,7 +70,7 @@ public sealed class SubmissionHoldTests
         (await task.WaitAsync(TimeSpan.FromSeconds(30))).Tokens.Should().HaveCount(4);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Disposing_the_engine_during_a_hold_fails_the_held_work_instead_of_hanging()
     {
         var engine = new InferenceEngine(Fixtures.Model("tiny-llama"), new EngineOptions { KvMemoryBytes = 8 << 20, PageSize = 16 });

@@ -52,7 +52,7 @@ public sealed class ThreadTeamTests
         count.Should().Be(12);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Concurrent_callers_from_two_threads_both_complete()
     {
         using var team = new ThreadTeam(2);

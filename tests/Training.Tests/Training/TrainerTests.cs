@@ -153,7 +153,7 @@ public sealed class TrainerTests
         store.Contains("model.layers.1.mlp.down_proj.weight").Should().BeTrue();
     }
 
-    [Fact]
+    [Fact(Timeout = 300_000)]   // a whole training run with checkpoints: minutes on a loaded machine
     public async Task A_run_writes_a_log_a_plot_a_checkpoint_and_an_export_and_resumes_where_it_stopped()
     {
         using var dir = new TempDirectory();
