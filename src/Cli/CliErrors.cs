@@ -22,6 +22,12 @@ internal static class CliErrors
             Console.Error.WriteLine($"error: {e.Message}");
             return BadInput;
         }
+        catch (ArgumentException e) when (e.ParamName is "path" or "fileName" or "sourceFileName" or "destFileName")
+        {
+            // A file-system call refused a path the user gave (empty, or characters the OS does not allow).
+            Console.Error.WriteLine($"error: a file path is not usable ({e.Message.Split(" (Parameter")[0]}); give a file path such as out.jsonl.");
+            return BadInput;
+        }
         catch (OperationCanceledException)
         {
             Console.Error.WriteLine("interrupted.");

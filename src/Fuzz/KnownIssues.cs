@@ -8,18 +8,6 @@ public static class KnownIssues
 {
     private static readonly (string Name, Func<FuzzOutcome, bool> Matches)[] Issues =
     [
-        ("#24 'countdown generate/stats' with --numbers outside 2-6 or a negative --count: unhandled exception (CLI error handling)",
-            o => o.Category == "cli-args" && o.Kind == OutcomeKind.Crash && o.Detail == "ArgumentOutOfRangeException"
-                && (o.Input.Contains("countdown generate", StringComparison.Ordinal) || o.Input.Contains("countdown stats", StringComparison.Ordinal))),
-        ("fuzz finding C1 (src/Cli, countdown stats): '--count 0 --json' averages over no problem and the JSON writer throws ArgumentException on NaN",
-            o => o.Category == "cli-args" && o.Kind == OutcomeKind.Crash && o.Detail == "ArgumentException"
-                && o.Input.Contains("countdown stats --count 0", StringComparison.Ordinal)),
-        ("fuzz finding C2 (src/Cli, countdown generate): '--out \'\'' (an empty path) reaches SafeFile.Write, which throws ArgumentException",
-            o => o.Category == "cli-args" && o.Kind == OutcomeKind.Crash && o.Detail == "ArgumentException"
-                && o.Input.Contains("--out ''", StringComparison.Ordinal) && o.Input.Contains("SafeFile.Write", StringComparison.Ordinal)),
-        ("#24 number ranges: 'bench kernels --threads -1' is accepted and runs the whole benchmark (minutes) instead of being refused",
-            o => o.Category == "cli-args" && o.Kind == OutcomeKind.Hang
-                && o.Input.Contains("bench kernels", StringComparison.Ordinal) && o.Input.Contains("--threads -", StringComparison.Ordinal)),
         ("fuzz finding E1 (src/Engine): a model or tokenizer file whose JSON holds a value of the wrong type, invalid UTF-8 "
             + "or an out-of-range id throws InvalidOperationException, OverflowException or IndexOutOfRangeException instead of "
             + "ModelFormatException/TokenizerFormatException (JsonFields.StringList, SafetensorsFile.ParseHeader/ParseEntry, "

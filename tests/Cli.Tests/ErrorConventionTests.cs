@@ -46,6 +46,15 @@ public sealed class ErrorConventionTests
     }
 
     [Theory]
+    [InlineData("--count 0 leaves nothing to measure", "countdown", "stats", "--count", "0", "--json")]
+    [InlineData("--out is empty", "countdown", "generate", "--count", "2", "--out", "")]
+    [InlineData("--threads -1 is negative", "bench", "kernels", "--threads", "-1")]
+    [InlineData("'a' is not a row count", "bench", "kernels", "--rows", "a")]
+    [InlineData("'0' is not a row count", "bench", "kernels", "--rows", "1,0")]
+    public void Fuzz_findings_are_one_error_line(string phrase, params string[] args) =>
+        OneErrorLine(CliRunner.Run(args), phrase);
+
+    [Theory]
     [InlineData("20")]
     [InlineData("1")]
     [InlineData("7")]

@@ -36,8 +36,10 @@ internal static partial class BenchCommand
         cmd.Options.Add(json);
         cmd.SetAction(p =>
         {
-            int t = p.GetValue(threads) > 0 ? p.GetValue(threads) : Environment.ProcessorCount;
-            var results = p.GetValue(rows)!.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).Select(r =>
+            int t = CountdownLimits.Threads(p.GetValue(threads));
+            if (t == 0)
+                t = Environment.ProcessorCount;
+            var results = Sizes(p.GetValue(rows)!, "--rows", "row count").Select(r =>
             {
                 var m = Engine.Diagnostics.KernelBenchmarks.Measure(r, t);
                 return new Dictionary<string, object>
@@ -215,17 +217,20 @@ internal static partial class BenchCommand
     }
 
     /// <summary>Parses <c>--batch 1,4,16</c>: positive sizes up to 1,024, or a clear error.</summary>
-    internal static IReadOnlyList<int> BatchSizes(string text)
+    internal static IReadOnlyList<int> BatchSizes(string text) => Sizes(text, "--batch", "batch size");
+
+    /// <summary>Parses a comma-separated list of sizes from 1 to 1,024 (<c>--batch</c>, <c>--rows</c>), or a clear error.</summary>
+    internal static IReadOnlyList<int> Sizes(string text, string option, string what)
     {
         var sizes = new List<int>();
         foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             if (!int.TryParse(part, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int size) || size < 1 || size > 1024)
-                throw new Engine.Errors.InvalidRequestException($"--batch '{text}': '{part}' is not a batch size; give sizes from 1 to 1024 separated by commas, e.g. 1,4,16.");
+                throw new Engine.Errors.InvalidRequestException($"{option} '{text}': '{part}' is not a {what}; give sizes from 1 to 1024 separated by commas, e.g. 1,4,16.");
             sizes.Add(size);
         }
         if (sizes.Count == 0)
-            throw new Engine.Errors.InvalidRequestException("--batch is empty; give sizes separated by commas, e.g. 1,4,16.");
+            throw new Engine.Errors.InvalidRequestException($"{option} is empty; give sizes separated by commas, e.g. 1,4,16.");
         return sizes;
     }
 
@@ -275,7 +280,7 @@ internal static partial class BenchCommand
         double loadMs = Stopwatch.GetElapsedTime(loadStart).TotalMilliseconds;
         using var engine = new InferenceEngine(model, new EngineOptions
         {
-            KvMemoryBytes = 2L << 30, PrefillChunk = prefillChunk, MaxStepTokens = Math.Max(512, prefillChunk), Threads = p.GetValue(c.Threads),
+            KvMemoryBytes = 2L << 30, PrefillChunk = prefillChunk, MaxStepTokens = Math.Max(512, prefillChunk), Threads = CountdownLimits.Threads(p.GetValue(c.Threads)),
             KvDType = KvOptions.Parse(p.GetValue(c.KvDType)!),
             PageSize = PageSize(p.GetValue(c.PageSize)),
         });

@@ -24,6 +24,8 @@ internal static class GenerateCommand
             var n = r.GetValue(count);
             CountdownLimits.CheckCountOption(n);
             CountdownLimits.CheckNumbersOption(r.GetValue(numbers));
+            if (string.IsNullOrWhiteSpace(r.GetValue(output)))
+                throw new Engine.Errors.InvalidRequestException("--out is empty; give the file to write, e.g. --out problems.jsonl.");
             var which = r.GetValue(split) == "val" ? ProblemSplit.Validation : ProblemSplit.Train;
             var generator = new ProblemGenerator(r.GetValue(numbers));
             var problems = CliProgress.Run("generating", n, progress =>

@@ -19,6 +19,8 @@ internal static class StatsCommand
         command.SetAction(r => CountdownCommand.Guard(() =>
         {
             CountdownLimits.CheckCountOption(r.GetValue(count));
+            if (r.GetValue(count) == 0)
+                throw new Engine.Errors.InvalidRequestException("--count 0 leaves nothing to measure; give at least 1 problem (the default is 1000).");
             CountdownLimits.CheckNumbersOption(r.GetValue(numbers));
             if (r.GetValue(budget) < 1)
                 throw new Engine.Errors.InvalidRequestException($"--budget {r.GetValue(budget)} must be 1 or more tokens (APR's context: 4096).");
