@@ -1,3 +1,4 @@
+using Reasoning.Engine.Generation;
 using Reasoning.Threads;
 
 namespace Reasoning.Fuzz;
@@ -14,12 +15,12 @@ internal sealed class Latin1Codec : ITextCodec
 
     public string Decode(IReadOnlyList<int> ids) => new(ids.Select(id => id < 256 ? (char)id : '?').ToArray());
 
-    public ITokenStreamDecoder CreateDecoder() => new Decoder();
+    public ITextStreamDecoder CreateStreamDecoder() => new Decoder();
 
     /// <summary>What a model with this codec could have written for <paramref name="text"/>.</summary>
     public string Representable(string text) => Decode(Encode(text));
 
-    private sealed class Decoder : ITokenStreamDecoder
+    private sealed class Decoder : ITextStreamDecoder
     {
         public string Push(int id) => id < 256 ? ((char)id).ToString() : "?";
 
