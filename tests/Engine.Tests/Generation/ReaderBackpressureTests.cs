@@ -2,6 +2,7 @@ using System.Diagnostics;
 using FluentAssertions;
 using Reasoning.Engine.Errors;
 using Reasoning.Engine.Generation;
+using Reasoning.Engine.Kv;
 using Reasoning.Engine.Sampling;
 using Reasoning.Engine.Tests.Support;
 using Xunit;
@@ -26,8 +27,9 @@ public sealed class ReaderBackpressureTests
         return (await seq.GenerateToEndAsync([], options)).Tokens.Select(t => t.Id).ToList();
     }
 
+    // A short stall timeout: a generation waiting for its reader is not short of pages and must outlive several.
     private static InferenceEngine Bounded() =>
-        new(Fixtures.Model("tiny-qwen3"), new EngineOptions { KvMemoryBytes = 8 << 20, PageSize = 16, MaxUnreadTokens = Bound });
+        new(Fixtures.Model("tiny-qwen3"), new EngineOptions { KvMemoryBytes = 8 << 20, PageSize = 16, MaxUnreadTokens = Bound, StallTimeout = TimeSpan.FromMilliseconds(100) });
 
     // Starts a generation, reads its first token and waits until the engine has generated Bound more (the most it may).
     private static async Task<IAsyncEnumerator<GeneratedToken>> StartAndStopReading(EngineSequence seq, int promptLength, SamplingOptions options, CancellationToken ct = default)
@@ -66,6 +68,7 @@ public sealed class ReaderBackpressureTests
         seq.Length.Should().Be(prompt.Length + 1 + Bound, "the generation pauses at the bound");
         engine.Steps.Should().Be(steps, "a generation waiting for its reader gets no steps");
         engine.Pool.FreeCount.Should().Be(free, "it neither takes more pages nor loses its own");
+        engine.Preemptions.Should().Be(0);
 
         while (await reader.MoveNextAsync())
             got.Add(reader.Current.Id);
@@ -146,6 +149,34 @@ public sealed class ReaderBackpressureTests
         await reader.DisposeAsync();
         seq.Dispose();
         engine.Pool.FreeCount.Should().Be(engine.Pool.PageCount);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task When_others_are_short_of_pages_only_they_fail_after_the_stall_and_the_paused_one_goes_on()
+    {
+        var config = Fixtures.Model("tiny-qwen3").Config;
+        long pageBytes = 4L * config.NumLayers * 2 * config.KvWidth * sizeof(float);
+        var options = Seeded with { MaxTokens = 12 };
+        var prompt = Fixtures.RandomTokens(36, 5);
+        var expected = await Unthrottled(prompt, options);
+
+        // Six pages of 4 tokens: the paused job holds 5 + 1 + 8 tokens (4 pages); a 10-token prompt needs 3 of the 2 left.
+        using var engine = new InferenceEngine(Fixtures.Model("tiny-qwen3"),
+            new EngineOptions { KvMemoryBytes = 6 * pageBytes, PageSize = 4, MaxUnreadTokens = Bound, StallTimeout = TimeSpan.FromMilliseconds(200) });
+        using var paused = engine.CreateSequence(prompt);
+        var reader = await StartAndStopReading(paused, prompt.Length, options);
+        var got = new List<int> { reader.Current.Id };
+        engine.Pool.FreeCount.Should().Be(2);
+
+        using var starved = engine.CreateSequence(Fixtures.RandomTokens(37, 10));
+        var act = async () => await starved.GenerateToEndAsync([], options);
+        await act.Should().ThrowAsync<KvCacheExhaustedException>();
+
+        while (await reader.MoveNextAsync())
+            got.Add(reader.Current.Id);
+        await reader.DisposeAsync();
+        got.Should().Equal(expected);
+        engine.Preemptions.Should().Be(0);
     }
 
     [Theory]
