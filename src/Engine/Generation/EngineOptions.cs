@@ -24,6 +24,12 @@ public sealed record EngineOptions
     /// before it fails with a typed error.
     /// </summary>
     public TimeSpan StallTimeout { get; init; } = TimeSpan.FromSeconds(10);
+    /// <summary>
+    /// Most generated tokens of one generation streamed and not yet read. A generation whose reader falls this far
+    /// behind pauses (it gets no steps and keeps its KV pages) until the reader catches up, so a slow reader holds at
+    /// most this many tokens in memory and never slows the other generations. At least 1.
+    /// </summary>
+    public int MaxUnreadTokens { get; init; } = 4096;
     /// <summary>Compute threads (0: one per core).</summary>
     public int Threads { get; init; }
 }

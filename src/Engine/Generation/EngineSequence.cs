@@ -159,8 +159,15 @@ public sealed partial class EngineSequence : IDisposable
         var job = _engine.Submit(this, request, cancellationToken);
         try
         {
-            await foreach (var token in job.Output.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
-                yield return token;
+            var reader = job.Output.Reader;
+            while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+                while (reader.TryRead(out var token))
+                {
+                    // A job at its bound of unread tokens gets no steps; this read may let it run again.
+                    if (job.MarkRead())
+                        _engine.Wake();
+                    yield return token;
+                }
         }
         finally
         {

@@ -20,7 +20,15 @@ internal sealed class GenerationJob : ISchedulable
     public StopStringMatcher? Matcher { get; init; }
     public CancellationToken Cancellation { get; init; }
 
+    /// <summary>
+    /// The streamed tokens. The channel itself is unbounded because the loop must never block on a reader; the
+    /// backlog is bounded instead by the scheduler, which gives the job no row while <see cref="WaitsForReader"/>.
+    /// </summary>
     public Channel<GeneratedToken> Output { get; } = Channel.CreateUnbounded<GeneratedToken>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+    /// <summary>Most tokens written and not yet read (<see cref="EngineOptions.MaxUnreadTokens"/>).</summary>
+    public int MaxUnread { get; init; } = int.MaxValue;
+    private int _written;
+    private int _read;
     public RandomStream Random { get; init; } = new(0);
     public int Fed;
     /// <summary>Index in the sequence's history of <see cref="Input"/>[0] (0 after a preemption recomputes all).</summary>
@@ -42,6 +50,32 @@ internal sealed class GenerationJob : ISchedulable
     public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public int Remaining => Input.Count - Fed;
+
+    public bool WaitsForReader => Volatile.Read(ref _written) - Volatile.Read(ref _read) >= MaxUnread;
+
+    /// <summary>Tokens written and not yet read.</summary>
+    public int Unread => Volatile.Read(ref _written) - Volatile.Read(ref _read);
+
+    /// <summary>Streams a token (on the loop). Counted before it is written, so the reader never counts more than was written.</summary>
+    public void Write(GeneratedToken token)
+    {
+        Interlocked.Increment(ref _written);
+        Output.Writer.TryWrite(token);
+    }
+
+    /// <summary>
+    /// Counts a token the reader took; true when the backlog was at the bound before it, so the loop may be waiting
+    /// for this read and must be woken. Both counters are interlocked: a loop that saw the job at the bound planned
+    /// before this increment, and this read then sees that loop's count of written tokens.
+    /// </summary>
+    public bool MarkRead()
+    {
+        int read = Interlocked.Increment(ref _read);
+        return Volatile.Read(ref _written) - (read - 1) >= MaxUnread;
+    }
+
+    /// <summary>Wakes the loop when the request's token is cancelled: a job waiting for its reader is otherwise not looked at.</summary>
+    public CancellationTokenRegistration WakeOnCancel;
 
     public int ResumePages => (Input.Count + 1 + Sequence.Kv.Pool.PageSize - 1) / Sequence.Kv.Pool.PageSize;
 

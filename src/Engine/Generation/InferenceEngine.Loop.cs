@@ -26,8 +26,8 @@ public sealed partial class InferenceEngine
                 }
                 StepFaultForTests?.Invoke();
                 var wait = RunStep();
-                if (wait > TimeSpan.Zero)
-                    WaitForSignal(wait);   // for pages to be released (Dispose and Truncate wake the loop) or new work
+                if (wait != TimeSpan.Zero)
+                    WaitForSignal(wait);   // for pages, a reader, new work (Dispose, Truncate, reads and cancellation wake the loop)
             }
             catch (Exception e)
             {
@@ -69,7 +69,7 @@ public sealed partial class InferenceEngine
             Finish(job, null, error);
     }
 
-    /// <summary>One step; returns how long to wait for a signal before the next (zero: go on at once).</summary>
+    /// <summary>One step; returns how long to wait for a signal before the next (zero: go on at once; infinite: until woken).</summary>
     private TimeSpan RunStep()
     {
         var rows = new List<BatchRow>();
@@ -99,8 +99,14 @@ public sealed partial class InferenceEngine
                 _stallSince = 0;
                 return TimeSpan.Zero;
             }
+            if (plan.OnlyReadersBehind(_active.Count))
+            {
+                // Every job waits for its reader: not a stall (nothing is short of pages), and a read wakes the loop.
+                _stallSince = 0;
+                return Timeout.InfiniteTimeSpan;
+            }
             if (plan.Stalled)
-                return Stall();
+                return Stall(plan.WaitingForReaders);
             _stallSince = 0;
             foreach (var (job, n) in plan.Rows)
             {
@@ -155,9 +161,10 @@ public sealed partial class InferenceEngine
     /// <summary>
     /// No running job can get a page and preempting one frees none: the pages are held by sequences that are not
     /// running. Wait up to <see cref="EngineOptions.StallTimeout"/> for a release; then every waiting job fails with a
-    /// typed error (waiting one timeout per job would keep a large batch idle for minutes).
+    /// typed error (waiting one timeout per job would keep a large batch idle for minutes). Jobs paused for their
+    /// readers (<paramref name="readersBehind"/>) are not short of pages and do not fail.
     /// </summary>
-    private TimeSpan Stall()
+    private TimeSpan Stall(List<GenerationJob> readersBehind)
     {
         long now = Stopwatch.GetTimestamp();
         if (_stallSince == 0)
@@ -169,8 +176,8 @@ public sealed partial class InferenceEngine
         long mib = (long)Pool.PageCount * Pool.PageSize * Pool.BytesPerToken >> 20;
         var error = new KvCacheExhaustedException(
             $"the KV cache is full ({Pool.PageCount} pages of {Pool.PageSize} tokens, {mib} MiB, {Pool.FreeCount} free) and no running sequence could get a page for {Options.StallTimeout.TotalSeconds:0.#} s: the pages are held by sequences that are not generating. Dispose finished or idle sequences, run fewer at once, or give the engine more KV memory (--kv-memory).");
-        var failed = _active.ToList();
-        _active.Clear();
+        var failed = _active.Except(readersBehind).ToList();
+        _active.RemoveAll(failed.Contains);
         foreach (var job in failed)
             Finish(job, null, error);
         return TimeSpan.Zero;

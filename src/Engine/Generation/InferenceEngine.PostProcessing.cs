@@ -45,7 +45,7 @@ public sealed partial class InferenceEngine
             token = WithText(token, piece ?? "", job.Decoder, job.Matcher);
         job.Input.Add(sampled.Id);
         job.Sequence.History.Add(sampled.Id);
-        job.Output.Writer.TryWrite(token);
+        job.Write(token);
         if (finish is not null)
         {
             _active.Remove(job);

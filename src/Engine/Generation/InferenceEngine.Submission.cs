@@ -78,6 +78,7 @@ public sealed partial class InferenceEngine
                 Cancellation = ct,
                 Random = new RandomStream(options.Seed),
                 Arrival = ++_arrivals,
+                MaxUnread = Options.MaxUnreadTokens,
             };
             if (!_incoming.Writer.TryWrite(job))
             {
@@ -86,6 +87,7 @@ public sealed partial class InferenceEngine
                     history.RemoveRange(scoreStart, scored.Count);
                 throw new ObjectDisposedException(nameof(InferenceEngine));
             }
+            job.WakeOnCancel = ct.Register(Wake);
             Wake();
             return job;
         }

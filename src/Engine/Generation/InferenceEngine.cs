@@ -54,6 +54,8 @@ public sealed partial class InferenceEngine : IDisposable
     {
         Model = model;
         Options = options ?? new EngineOptions();
+        if (Options.MaxUnreadTokens < 1)
+            throw new InvalidRequestException($"EngineOptions.MaxUnreadTokens is {Options.MaxUnreadTokens}; it bounds the tokens a generation streams ahead of its reader and must be at least 1 (the default is 4096).");
         _team = new ThreadTeam(Options.Threads);
         _runner = new StepRunner(model, _team);
         _scheduler = new Scheduler(Options.MaxStepTokens, Options.PrefillChunk);
@@ -114,6 +116,7 @@ public sealed partial class InferenceEngine : IDisposable
             if (seq.Disposed)
                 seq.Kv.Dispose();
         }
+        job.WakeOnCancel.Dispose();
         if (error is null)
             job.Output.Writer.TryComplete();
         else

@@ -20,6 +20,12 @@ internal interface ISchedulable
 
     /// <summary>Releases its KV and marks it for recomputation from its tokens.</summary>
     void Preempt();
+
+    /// <summary>
+    /// Its reader has fallen behind by the engine's bound of unread tokens: it gets no row until the reader catches
+    /// up, and it keeps its pages meanwhile (it is neither preempted nor counted as stalled).
+    /// </summary>
+    bool WaitsForReader { get; }
 }
 
 /// <summary>One step's plan: the rows to run, or, when none can run, the job preempted or a stall.</summary>
@@ -32,8 +38,14 @@ internal sealed class StepPlan<T> where T : class, ISchedulable
     /// <summary>Set when no row could run and this job was preempted to free pages for older ones.</summary>
     public T? Preempted { get; set; }
 
-    /// <summary>No row could run and preempting would free nothing: the pages are held elsewhere.</summary>
+    /// <summary>Jobs that got no row because their readers are behind (<see cref="ISchedulable.WaitsForReader"/>).</summary>
+    public List<T> WaitingForReaders { get; } = [];
+
+    /// <summary>No row could run and preempting would free nothing: the pages are held elsewhere, or every job waits for its reader.</summary>
     public bool Stalled => Rows.Count == 0 && Preempted is null;
+
+    /// <summary>No row could run because every job waits for its reader: nothing to do until a reader reads.</summary>
+    public bool OnlyReadersBehind(int running) => Stalled && WaitingForReaders.Count == running;
 }
 
 /// <summary>
@@ -43,7 +55,9 @@ internal sealed class StepPlan<T> where T : class, ISchedulable
 /// job whose preemption frees pages is preempted (recomputed later, exactly, since results do not depend on the
 /// batch), never the oldest, so the oldest always finishes and there is no livelock. A preempted job resumes only
 /// when its whole recomputation fits (or it is the oldest), since a partial restart would take pages from older jobs
-/// and be preempted again.
+/// and be preempted again. A job whose reader is behind (<see cref="ISchedulable.WaitsForReader"/>) sits out the step
+/// with its pages kept and is left out of all of this: it is never preempted, and the oldest of the others takes the
+/// oldest's part. Its tokens do not depend on when it runs, so pausing it changes no result.
 /// </summary>
 /// <param name="MaxStepTokens">Most tokens fed in one step over all rows.</param>
 /// <param name="PrefillChunk">Most input tokens of one job fed in one step.</param>
@@ -53,16 +67,20 @@ internal sealed record Scheduler(int MaxStepTokens, int PrefillChunk)
     public StepPlan<T> Plan<T>(IReadOnlyList<T> running, Func<int> freePages) where T : class, ISchedulable
     {
         var plan = new StepPlan<T>();
+        // One snapshot: a reader may catch up while the plan is made, and the plan must use one view of who waits.
+        var runnable = new List<T>(running.Count);
+        foreach (var job in running)
+            (job.WaitsForReader ? plan.WaitingForReaders : runnable).Add(job);
         int budget = MaxStepTokens;
         // Decoding rows first (a stable order keeps the oldest first within each group).
-        foreach (var job in running.Where(j => j.Remaining == 1).Concat(running.Where(j => j.Remaining > 1)))
+        foreach (var job in runnable.Where(j => j.Remaining == 1).Concat(runnable.Where(j => j.Remaining > 1)))
         {
             int n = Math.Min(job.Remaining, Math.Min(PrefillChunk, budget));
             if (n == 0)
                 continue;
             if (job.Preempted)
             {
-                if (!ReferenceEquals(job, running[0]) && freePages() < job.ResumePages)
+                if (!ReferenceEquals(job, runnable[0]) && freePages() < job.ResumePages)
                     continue;
                 job.Preempted = false;
             }
@@ -73,12 +91,12 @@ internal sealed record Scheduler(int MaxStepTokens, int PrefillChunk)
         }
         if (plan.Rows.Count > 0)
             return plan;
-        for (int i = running.Count - 1; i >= 1; i--)
+        for (int i = runnable.Count - 1; i >= 1; i--)
         {
-            if (!running[i].CanPreempt)
+            if (!runnable[i].CanPreempt)
                 continue;
-            running[i].Preempt();
-            plan.Preempted = running[i];
+            runnable[i].Preempt();
+            plan.Preempted = runnable[i];
             break;
         }
         return plan;

@@ -22,6 +22,7 @@ public sealed class SchedulerTests
         public bool Preempted { get; set; }
         public int ResumePages => (input + 1 + 3) / 4;
         public bool CanPreempt => Held > 0;
+        public bool WaitsForReader { get; set; }
 
         public bool TryReserve(int tokens)
         {
@@ -107,5 +108,57 @@ public sealed class SchedulerTests
         var alone = new Scheduler(16, 8).Plan(new[] { preempted }, () => pool.Free);
         alone.Rows.Should().ContainSingle().Which.Tokens.Should().Be(8, "the oldest resumes, one chunk at a time");
         preempted.Preempted.Should().BeFalse();
+    }
+
+    [Fact]
+    public void A_job_whose_reader_is_behind_gets_no_row_and_the_others_run_as_if_it_were_not_there()
+    {
+        var pool = new Pages(100);
+        var behind = new Job("behind", 1, pool) { Held = 1, WaitsForReader = true };
+        var jobs = new[] { behind, new Job("d", 1, pool), new Job("p", 10, pool) };
+        var plan = new Scheduler(MaxStepTokens: 8, PrefillChunk: 4).Plan(jobs, () => pool.Free);
+        plan.Rows.Select(r => (r.Job.Name, r.Tokens)).Should().Equal(("d", 1), ("p", 4));
+        plan.WaitingForReaders.Should().Equal(behind);
+        behind.Held.Should().Be(1, "it keeps its pages");
+        plan.OnlyReadersBehind(jobs.Length).Should().BeFalse();
+    }
+
+    [Fact]
+    public void Jobs_whose_readers_are_behind_are_never_preempted_and_when_all_wait_it_is_no_stall_of_pages()
+    {
+        var pool = new Pages(0);
+        var oldest = new Job("oldest", 1, pool) { Held = 2, Fed = 0, WaitsForReader = true };
+        var newest = new Job("newest", 1, pool) { Held = 2, Fed = 0, WaitsForReader = true };
+        var plan = new Scheduler(16, 16).Plan(new[] { oldest, newest }, () => pool.Free);
+        plan.Rows.Should().BeEmpty();
+        plan.Preempted.Should().BeNull("the newest holds pages but waits for its reader, which is no reason to drop its KV");
+        newest.Preempted.Should().BeFalse();
+        pool.Free.Should().Be(0);
+        plan.OnlyReadersBehind(2).Should().BeTrue();
+
+        // Once a reader catches up, its job runs again (here on pages it already holds).
+        newest.WaitsForReader = false;
+        var next = new Scheduler(16, 16).Plan(new[] { oldest, newest }, () => pool.Free);
+        next.Rows.Select(r => r.Job.Name).Should().Equal("newest");
+    }
+
+    [Fact]
+    public void With_the_oldest_waiting_for_its_reader_the_oldest_of_the_others_is_the_one_never_preempted()
+    {
+        var pool = new Pages(0);
+        var paused = new Job("paused", 9, pool) { Held = 2, Fed = 8, WaitsForReader = true };
+        var second = new Job("second", 9, pool) { Held = 2, Fed = 8 };
+        var third = new Job("third", 9, pool) { Held = 2, Fed = 8 };
+        var plan = new Scheduler(16, 16).Plan(new[] { paused, second, third }, () => pool.Free);
+        plan.Preempted.Should().BeSameAs(third);
+        paused.Preempted.Should().BeFalse();
+
+        var empty = new Pages(0);
+        var alone = new Scheduler(16, 16).Plan(
+            new[] { new Job("paused", 9, empty) { Held = 2, Fed = 8, WaitsForReader = true }, new Job("second", 9, empty) { Held = 2, Fed = 8 } },
+            () => empty.Free);
+        alone.Preempted.Should().BeNull("the only running job is the oldest of those that may run");
+        alone.Stalled.Should().BeTrue();
+        alone.OnlyReadersBehind(2).Should().BeFalse("the second is short of pages: that is a stall");
     }
 }
