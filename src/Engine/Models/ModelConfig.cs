@@ -100,10 +100,9 @@ public sealed record ModelConfig
         string act = reader.OptionalString("hidden_act") ?? "silu";
         if (act != "silu")
             throw new ModelFormatException(source, $"hidden_act '{act}' is not supported; the engine implements SwiGLU with 'silu'.");
-        if (root.TryGetProperty("rope_scaling", out var scaling) && scaling.ValueKind == JsonValueKind.Object)
+        if (reader.OptionalObject("rope_scaling") is { } scaling)
         {
-            string kind = scaling.TryGetProperty("rope_type", out var rt) ? rt.GetString() ?? "" :
-                scaling.TryGetProperty("type", out var t) ? t.GetString() ?? "" : "";
+            string kind = scaling.OptionalString("rope_type") ?? scaling.OptionalString("type") ?? "";
             if (kind != "default")
                 throw new ModelFormatException(source, $"rope_scaling of type '{kind}' is not supported yet; only plain RoPE is.");
         }

@@ -49,7 +49,7 @@ internal sealed record ModelDirectoryConfig(
             using var document = Parse(generationConfig);
             var json = new JsonFields(generationConfig);
             var root = document.RootElement;
-            var bos = root.TryGetProperty("bos_token_id", out var b) && b.ValueKind != JsonValueKind.Null ? json.Int(b, "$.bos_token_id") : (int?)null;
+            var bos = root.TryGetProperty("bos_token_id", out var b) && b.ValueKind != JsonValueKind.Null ? json.TokenId(b, "$.bos_token_id") : (int?)null;
             config = config with { GenerationBosTokenId = bos, GenerationEosTokenIds = ReadIds(root, "eos_token_id", json) };
         }
         return config;
@@ -107,7 +107,7 @@ internal sealed record ModelDirectoryConfig(
         if (!root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
             return [];
         if (value.ValueKind == JsonValueKind.Array)
-            return value.EnumerateArray().Select((v, i) => json.Int(v, $"$.{name}[{i}]")).ToArray();
-        return [json.Int(value, $"$.{name}")];
+            return value.EnumerateArray().Select((v, i) => json.TokenId(v, $"$.{name}[{i}]")).ToArray();
+        return [json.TokenId(value, $"$.{name}")];
     }
 }

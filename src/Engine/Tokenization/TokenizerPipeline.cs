@@ -57,11 +57,13 @@ internal sealed record TokenizerPipeline(
         foreach (var t in json.Array(root, "added_tokens", "$").EnumerateArray())
         {
             var path = $"added_tokens[{index++}]";
+            if (t.ValueKind != JsonValueKind.Object)
+                throw json.Error(path, $"expected an object {{\"id\": ..., \"content\": ...}}, found {JsonFields.Describe(t)}");
             if (!t.TryGetProperty("id", out var id))
                 throw json.Error(path, "missing field \"id\"");
             var special = json.Bool(t, "special", path, false);
             tokens.Add(new AddedToken(
-                json.Int(id, $"{path}.id"),
+                json.TokenId(id, $"{path}.id"),
                 json.String(t, "content", path),
                 special,
                 json.Bool(t, "lstrip", path, false),

@@ -94,6 +94,57 @@ public sealed class TokenizerFormatTests
             "post_processor.single[0]", "<s>");
 
     [Fact]
+    public void An_added_token_that_is_not_an_object_is_rejected_from_the_file() =>
+        ShouldFailInDirectory("tokenizer.json", Bpe(extra: """, "added_tokens": [{"id": 2, "content": "ab"}, -1]"""),
+            "added_tokens[1]", "found the number -1");
+
+    [Theory]
+    [InlineData("2147483647")]
+    [InlineData("-1")]
+    public void A_vocabulary_id_out_of_range_is_rejected_from_the_file(string id) =>
+        ShouldFailInDirectory("tokenizer.json", Bpe(vocab: $$"""{"a": 0, "b": 1, "ab": {{id}}}"""),
+            "model.vocab[\"ab\"]", $"token id {id} is out of range", "re-download");
+
+    [Fact]
+    public void An_added_token_id_out_of_range_is_rejected() =>
+        ShouldFail(Bpe(extra: """, "added_tokens": [{"id": 2147483647, "content": "<s>"}]"""),
+            "added_tokens[0].id", "token id 2147483647 is out of range");
+
+    [Fact]
+    public void A_template_item_that_is_not_an_object_is_rejected() =>
+        ShouldFail(Bpe(extra: """, "post_processor": {"type": "TemplateProcessing", "single": [7], "special_tokens": {}}"""),
+            "post_processor.single[0]", "found the number 7");
+
+    [Fact]
+    public void A_pre_tokenizer_in_a_sequence_that_is_not_an_object_is_rejected() =>
+        ShouldFail(Bpe(extra: """, "pre_tokenizer": {"type": "Sequence", "pretokenizers": ["ByteLevel"]}"""),
+            "pre_tokenizer.pretokenizers[0]", "expected an object", "\"ByteLevel\"");
+
+    [Fact]
+    public void A_chat_template_entry_that_is_not_an_object_is_rejected() =>
+        ShouldFailInDirectory("tokenizer_config.json", """{"chat_template": [5]}""", "tokenizer_config.json", "$.chat_template[]", "found the number 5");
+
+    [Fact]
+    public void A_negative_eos_id_in_generation_config_is_rejected() =>
+        ShouldFailInDirectory("generation_config.json", """{"eos_token_id": [2, -1]}""", "generation_config.json", "$.eos_token_id[1]", "token id -1 is out of range");
+
+    /// <summary>
+    /// Writes <paramref name="content"/> as <paramref name="file"/> in a model directory whose other files are valid,
+    /// loads the directory and checks the error names the damaged file and says what was wrong.
+    /// </summary>
+    private static void ShouldFailInDirectory(string file, string content, params string[] fragments)
+    {
+        using var directory = new TempDirectory().With("tokenizer.json", Bpe()).With(file, content);
+
+        var act = () => Tokenizer.Load(directory.Path);
+
+        var error = act.Should().Throw<TokenizerFormatException>().Which;
+        error.FilePath.Should().Be(Path.Combine(directory.Path, file));
+        foreach (var fragment in fragments)
+            error.Message.Should().Contain(fragment);
+    }
+
+    [Fact]
     public void A_missing_path_is_rejected()
     {
         var act = () => Tokenizer.Load("/nonexistent/model");
