@@ -20,13 +20,6 @@ public static class KnownIssues
         ("#24 number ranges: 'bench kernels --threads -1' is accepted and runs the whole benchmark (minutes) instead of being refused",
             o => o.Category == "cli-args" && o.Kind == OutcomeKind.Hang
                 && o.Input.Contains("bench kernels", StringComparison.Ordinal) && o.Input.Contains("--threads -", StringComparison.Ordinal)),
-        ("fuzz finding E1 (src/Engine): a model or tokenizer file whose JSON holds a value of the wrong type, invalid UTF-8 "
-            + "or an out-of-range id throws InvalidOperationException, OverflowException or IndexOutOfRangeException instead of "
-            + "ModelFormatException/TokenizerFormatException (JsonFields.StringList, SafetensorsFile.ParseHeader/ParseEntry, "
-            + "TokenizerPipeline.ReadAddedTokens, BpeModel's constructor)",
-            o => o.Category == "model-files" && o.Kind == OutcomeKind.Crash
-                && o.Detail is "InvalidOperationException" or "OverflowException" or "IndexOutOfRangeException"
-                && o.Input.Contains("(at Reasoning.Engine.", StringComparison.Ordinal)),
     ];
 
     /// <summary>The known issue a crash, hang or leak matches, or null.</summary>

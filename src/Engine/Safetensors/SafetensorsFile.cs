@@ -1,6 +1,7 @@
 using System.IO.MemoryMappedFiles;
 using System.Text.Json;
 using Reasoning.Engine.Errors;
+using Reasoning.Engine.Io;
 
 namespace Reasoning.Engine.Safetensors;
 
@@ -75,9 +76,8 @@ public sealed unsafe class SafetensorsFile : IDisposable
         long dataStart = 8 + (long)headerLength;
         long dataLength = length - dataStart;
 
-        // JsonDocument checks UTF-8 only when a string is read, and then throws InvalidOperationException.
-        if (!System.Text.Unicode.Utf8.IsValid(headerBytes))
-            throw new ModelFormatException(path, "header is not valid UTF-8 text; the file is damaged or not safetensors. Download or copy it again.");
+        if (Utf8Text.FirstInvalidByte(headerBytes) is { } invalid)
+            throw new ModelFormatException(path, $"header {Utf8Text.Describe(8 + invalid)}");
         JsonDocument doc;
         try
         {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Reasoning.Engine.Errors;
+using Reasoning.Engine.Io;
 
 namespace Reasoning.Engine.Tokenization;
 
@@ -58,10 +59,14 @@ internal sealed record ModelDirectoryConfig(
     /// <summary>Parses a JSON file whose root must be an object.</summary>
     public static JsonDocument Parse(string path)
     {
+        var bytes = File.ReadAllBytes(path);
+        if (Utf8Text.FirstInvalidByte(bytes) is { } invalid)
+            throw new TokenizerFormatException(path, Utf8Text.Describe(invalid));
         JsonDocument document;
         try
         {
-            using var stream = File.OpenRead(path);
+            // Parsing from a stream skips a leading byte-order mark, which some editors write.
+            using var stream = new MemoryStream(bytes, writable: false);
             document = JsonDocument.Parse(stream, new JsonDocumentOptions { AllowTrailingCommas = true });
         }
         catch (JsonException e)

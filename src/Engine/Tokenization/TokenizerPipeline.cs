@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Reasoning.Engine.Errors;
+using Reasoning.Engine.Io;
 
 namespace Reasoning.Engine.Tokenization;
 
@@ -18,6 +19,8 @@ internal sealed record TokenizerPipeline(
     /// <summary>Parses the UTF-8 bytes of a tokenizer.json; <paramref name="source"/> names it in errors.</summary>
     public static TokenizerPipeline Parse(ReadOnlyMemory<byte> utf8Json, string source)
     {
+        if (Utf8Text.FirstInvalidByte(utf8Json.Span) is { } invalid)
+            throw new TokenizerFormatException(source, Utf8Text.Describe(invalid));
         JsonDocument document;
         try
         {

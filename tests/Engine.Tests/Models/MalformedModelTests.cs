@@ -142,7 +142,7 @@ public sealed class MalformedModelTests : IDisposable
         int at = Encoding.UTF8.GetString(bytes, 8, headerLength).IndexOf("lm_head", StringComparison.Ordinal);
         bytes[8 + at] = 0xFF; // never valid in UTF-8; the header's length is unchanged
         File.WriteAllBytes(ModelFile, bytes);
-        LoadFails().Message.Should().Contain("model.safetensors").And.Contain("not valid UTF-8");
+        LoadFails().Message.Should().Contain("model.safetensors").And.Contain($"byte {8 + at} is not part of a UTF-8 character");
     }
 
     [Fact]

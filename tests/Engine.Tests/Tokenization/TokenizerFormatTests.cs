@@ -128,6 +128,27 @@ public sealed class TokenizerFormatTests
     public void A_negative_eos_id_in_generation_config_is_rejected() =>
         ShouldFailInDirectory("generation_config.json", """{"eos_token_id": [2, -1]}""", "generation_config.json", "$.eos_token_id[1]", "token id -1 is out of range");
 
+    [Theory]
+    [InlineData("tokenizer.json")]
+    [InlineData("tokenizer_config.json")]
+    public void A_file_that_is_not_utf8_is_rejected_with_the_offset(string file)
+    {
+        using var directory = new TempDirectory().With("tokenizer.json", Bpe()).With("tokenizer_config.json", "{}");
+        var path = Path.Combine(directory.Path, file);
+        // 0xFF never occurs in UTF-8: placed inside a vocabulary key or a string value, the JSON is otherwise well formed.
+        var content = file == "tokenizer.json" ? Bpe(vocab: """{"a": 0, "b": 1, "ab": 2, "#": 3}""") : """{"bos_token": "#"}""";
+        var hash = content.IndexOf('#');
+        var bytes = System.Text.Encoding.UTF8.GetBytes(content);
+        bytes[hash] = 0xFF;
+        File.WriteAllBytes(path, bytes);
+
+        var act = () => Tokenizer.Load(directory.Path);
+
+        var error = act.Should().Throw<TokenizerFormatException>().Which;
+        error.FilePath.Should().Be(path);
+        error.Message.Should().Contain($"byte {hash} is not part of a UTF-8 character");
+    }
+
     /// <summary>
     /// Writes <paramref name="content"/> as <paramref name="file"/> in a model directory whose other files are valid,
     /// loads the directory and checks the error names the damaged file and says what was wrong.
