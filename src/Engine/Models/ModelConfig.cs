@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Reasoning.Engine.Errors;
+using Reasoning.Engine.Io;
 
 namespace Reasoning.Engine.Models;
 
@@ -71,6 +72,8 @@ public sealed record ModelConfig
     /// <summary>Parses the text of a <c>config.json</c>; <paramref name="source"/> names it in errors.</summary>
     public static ModelConfig Parse(string json, string source)
     {
+        if (JsonText.FindTextError(System.Text.Encoding.UTF8.GetBytes(json)) is { } textError)
+            throw new ModelFormatException(source, textError);
         JsonElement root;
         try
         {

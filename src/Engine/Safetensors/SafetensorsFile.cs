@@ -76,8 +76,8 @@ public sealed unsafe class SafetensorsFile : IDisposable
         long dataStart = 8 + (long)headerLength;
         long dataLength = length - dataStart;
 
-        if (Utf8Text.FirstInvalidByte(headerBytes) is { } invalid)
-            throw new ModelFormatException(path, $"header {Utf8Text.Describe(8 + invalid)}");
+        if (JsonText.FindTextError(headerBytes, offsetInFile: 8) is { } textError)
+            throw new ModelFormatException(path, $"header {textError}");
         JsonDocument doc;
         try
         {

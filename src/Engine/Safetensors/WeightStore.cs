@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Reasoning.Engine.Errors;
+using Reasoning.Engine.Io;
 
 namespace Reasoning.Engine.Safetensors;
 
@@ -56,7 +57,10 @@ public sealed class WeightStore : IDisposable
     {
         try
         {
-            using var doc = JsonDocument.Parse(File.ReadAllText(indexPath));
+            var text = File.ReadAllText(indexPath);
+            if (JsonText.FindTextError(System.Text.Encoding.UTF8.GetBytes(text)) is { } textError)
+                throw new ModelFormatException(indexPath, textError);
+            using var doc = JsonDocument.Parse(text);
             if (doc.RootElement.ValueKind != JsonValueKind.Object
                 || !doc.RootElement.TryGetProperty("weight_map", out var map) || map.ValueKind != JsonValueKind.Object)
                 throw new ModelFormatException(indexPath, "has no 'weight_map' object mapping tensor names to shard files.");

@@ -60,8 +60,8 @@ internal sealed record ModelDirectoryConfig(
     public static JsonDocument Parse(string path)
     {
         var bytes = File.ReadAllBytes(path);
-        if (Utf8Text.FirstInvalidByte(bytes) is { } invalid)
-            throw new TokenizerFormatException(path, Utf8Text.Describe(invalid));
+        if (JsonText.FindTextError(bytes) is { } textError)
+            throw new TokenizerFormatException(path, textError);
         JsonDocument document;
         try
         {

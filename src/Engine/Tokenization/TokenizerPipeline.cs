@@ -19,8 +19,8 @@ internal sealed record TokenizerPipeline(
     /// <summary>Parses the UTF-8 bytes of a tokenizer.json; <paramref name="source"/> names it in errors.</summary>
     public static TokenizerPipeline Parse(ReadOnlyMemory<byte> utf8Json, string source)
     {
-        if (Utf8Text.FirstInvalidByte(utf8Json.Span) is { } invalid)
-            throw new TokenizerFormatException(source, Utf8Text.Describe(invalid));
+        if (JsonText.FindTextError(utf8Json.Span) is { } textError)
+            throw new TokenizerFormatException(source, textError);
         JsonDocument document;
         try
         {

@@ -118,6 +118,14 @@ public sealed class MalformedModelTests : IDisposable
     }
 
     [Fact]
+    public void Half_a_surrogate_pair_in_the_config_is_reported()
+    {
+        var text = File.ReadAllText(Path.Combine(_dir, "config.json")).Replace("\"model_type\": \"llama\"", "\"model_type\": \"llama\\ud800\"");
+        File.WriteAllText(Path.Combine(_dir, "config.json"), text);
+        LoadFails().Message.Should().Contain("config.json").And.Contain("half of a UTF-16 surrogate pair");
+    }
+
+    [Fact]
     public void A_rope_theta_too_large_for_a_double_is_reported()
     {
         var text = File.ReadAllText(Path.Combine(_dir, "config.json")).Replace("\"rope_theta\": 10000.0", "\"rope_theta\": 1e999");

@@ -149,6 +149,24 @@ public sealed class TokenizerFormatTests
         error.Message.Should().Contain($"byte {hash} is not part of a UTF-8 character");
     }
 
+    [Theory]
+    [InlineData("""{"a": 0, "b": 1, "ab": 2, "\ud800": 3}""")]
+    [InlineData("""{"a": 0, "b": 1, "ab": 2, "\udc00\ud800": 3}""")]
+    public void Half_a_surrogate_pair_in_a_key_is_rejected_with_the_offset(string vocab)
+    {
+        var json = Bpe(vocab: vocab);
+        ShouldFail(json, $"the escape at byte {json.IndexOf("\\ud", StringComparison.Ordinal)} is half of a UTF-16 surrogate pair");
+    }
+
+    [Fact]
+    public void A_whole_surrogate_pair_and_an_escaped_backslash_are_accepted()
+    {
+        var tokenizer = Tokenizer.FromJson(Bpe(vocab: """{"a": 0, "b": 1, "ab": 2, "\ud83d\ude00": 3, "\\ud800": 4}"""), Source);
+
+        tokenizer.TokenToId("\U0001F600").Should().Be(3);
+        tokenizer.TokenToId("\\ud800").Should().Be(4);
+    }
+
     /// <summary>
     /// Writes <paramref name="content"/> as <paramref name="file"/> in a model directory whose other files are valid,
     /// loads the directory and checks the error names the damaged file and says what was wrong.
