@@ -1,5 +1,5 @@
 using System.Buffers;
-using System.Globalization;
+using System.Buffers.Text;
 using System.Text;
 
 namespace Reasoning.Engine.Io;
@@ -68,7 +68,7 @@ internal static class JsonText
     /// <summary>The code unit of the <c>\uXXXX</c> escape at <paramref name="at"/>, or null if there is none there.</summary>
     private static char? Escape(ReadOnlySpan<byte> json, int at) =>
         at + 6 <= json.Length && json[at] == '\\' && json[at + 1] == 'u'
-        && ushort.TryParse(Encoding.ASCII.GetString(json.Slice(at + 2, 4)), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out ushort unit)
+        && Utf8Parser.TryParse(json.Slice(at + 2, 4), out ushort unit, out int consumed, 'X') && consumed == 4
             ? (char)unit
             : null;
 }
