@@ -33,9 +33,9 @@ internal readonly struct JsonFields(JsonElement root, string source)
     {
         if (!root.TryGetProperty(name, out var e) || e.ValueKind == JsonValueKind.Null)
             return null;
-        if (e.ValueKind != JsonValueKind.Number)
-            throw new ModelFormatException(source, $"field '{name}' is {e.GetRawText()}; expected a number.");
-        return e.GetDouble();
+        if (e.ValueKind != JsonValueKind.Number || !e.TryGetDouble(out double v) || !double.IsFinite(v))
+            throw new ModelFormatException(source, $"field '{name}' is {e.GetRawText()}; expected a finite number.");
+        return v;
     }
 
     public bool? OptionalBool(string name)
@@ -65,7 +65,26 @@ internal readonly struct JsonFields(JsonElement root, string source)
             return [];
         if (e.ValueKind != JsonValueKind.Array)
             throw new ModelFormatException(source, $"field '{name}' is {e.GetRawText()}; expected a list of strings.");
-        return e.EnumerateArray().Select(x => x.GetString() ?? "").ToList();
+        var list = new List<string>(e.GetArrayLength());
+        var index = 0;
+        foreach (var x in e.EnumerateArray())
+        {
+            if (x.ValueKind != JsonValueKind.String)
+                throw new ModelFormatException(source, $"field '{name}[{index}]' is {x.GetRawText()}; expected a string (for example \"LlamaForCausalLM\").");
+            list.Add(x.GetString()!);
+            index++;
+        }
+        return list;
+    }
+
+    /// <summary>An optional field holding a JSON object, read with the same file name in its errors.</summary>
+    public JsonFields? OptionalObject(string name)
+    {
+        if (!root.TryGetProperty(name, out var e) || e.ValueKind == JsonValueKind.Null)
+            return null;
+        if (e.ValueKind != JsonValueKind.Object)
+            throw new ModelFormatException(source, $"field '{name}' is {e.GetRawText()}; expected an object.");
+        return new JsonFields(e, source);
     }
 
     /// <summary>A field that is either one integer or a list of them (<c>eos_token_id</c>).</summary>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Reasoning.Engine.Errors;
+using Reasoning.Engine.Io;
 
 namespace Reasoning.Engine.Models;
 
@@ -71,6 +72,8 @@ public sealed record ModelConfig
     /// <summary>Parses the text of a <c>config.json</c>; <paramref name="source"/> names it in errors.</summary>
     public static ModelConfig Parse(string json, string source)
     {
+        if (JsonText.FindTextError(System.Text.Encoding.UTF8.GetBytes(json)) is { } textError)
+            throw new ModelFormatException(source, textError);
         JsonElement root;
         try
         {
@@ -100,10 +103,9 @@ public sealed record ModelConfig
         string act = reader.OptionalString("hidden_act") ?? "silu";
         if (act != "silu")
             throw new ModelFormatException(source, $"hidden_act '{act}' is not supported; the engine implements SwiGLU with 'silu'.");
-        if (root.TryGetProperty("rope_scaling", out var scaling) && scaling.ValueKind == JsonValueKind.Object)
+        if (reader.OptionalObject("rope_scaling") is { } scaling)
         {
-            string kind = scaling.TryGetProperty("rope_type", out var rt) ? rt.GetString() ?? "" :
-                scaling.TryGetProperty("type", out var t) ? t.GetString() ?? "" : "";
+            string kind = scaling.OptionalString("rope_type") ?? scaling.OptionalString("type") ?? "";
             if (kind != "default")
                 throw new ModelFormatException(source, $"rope_scaling of type '{kind}' is not supported yet; only plain RoPE is.");
         }

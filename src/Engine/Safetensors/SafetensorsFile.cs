@@ -1,6 +1,7 @@
 using System.IO.MemoryMappedFiles;
 using System.Text.Json;
 using Reasoning.Engine.Errors;
+using Reasoning.Engine.Io;
 
 namespace Reasoning.Engine.Safetensors;
 
@@ -75,6 +76,8 @@ public sealed unsafe class SafetensorsFile : IDisposable
         long dataStart = 8 + (long)headerLength;
         long dataLength = length - dataStart;
 
+        if (JsonText.FindTextError(headerBytes, offsetInFile: 8) is { } textError)
+            throw new ModelFormatException(path, $"header {textError}");
         JsonDocument doc;
         try
         {
@@ -120,17 +123,34 @@ public sealed unsafe class SafetensorsFile : IDisposable
                 throw new ModelFormatException(path, $"has an invalid shape {shapeEl.GetRawText()}.", name);
             shape.Add(dim);
         }
-        long begin = offEl[0].TryGetInt64(out long b) ? b : -1;
-        long end = offEl[1].TryGetInt64(out long en) ? en : -1;
+        long begin = Offset(offEl[0]);
+        long end = Offset(offEl[1]);
         if (begin < 0 || end < begin)
-            throw new ModelFormatException(path, $"has invalid data_offsets {offEl.GetRawText()}.", name);
-        long elements = shape.Aggregate(1L, (x, y) => x * y);
-        long expected = elements * dtype.SizeOf();
+            throw new ModelFormatException(path, $"has invalid data_offsets {offEl.GetRawText()}; expected two byte offsets [begin, end] with 0 <= begin <= end.", name);
+        long expected = ByteCount(shape, dtype.SizeOf())
+            ?? throw new ModelFormatException(path, $"has shape [{string.Join(", ", shape)}], too large to be real: the header is damaged.", name);
         if (end - begin != expected)
             throw new ModelFormatException(path, $"has shape [{string.Join(", ", shape)}] of {dtypeName} ({expected} bytes) but data_offsets span {end - begin} bytes.", name);
         if (end > dataLength)
             throw new ModelFormatException(path, $"data ends at byte {end} of the data section but the file holds only {dataLength} bytes of data: the file is truncated. Download or copy it again.", name);
         return new TensorInfo(name, dtype, shape, dataStart + begin, end - begin, path);
+    }
+
+    /// <summary>A data offset, or -1 when the value is not a non-negative integer (a string, a fraction, a huge number).</summary>
+    private static long Offset(JsonElement e) =>
+        e.ValueKind == JsonValueKind.Number && e.TryGetInt64(out long v) ? v : -1;
+
+    /// <summary>The bytes a tensor of this shape takes, or null when the product overflows a long.</summary>
+    private static long? ByteCount(List<long> shape, long elementSize)
+    {
+        long bytes = elementSize;
+        foreach (long dim in shape)
+        {
+            if (dim != 0 && bytes > long.MaxValue / dim)
+                return null;
+            bytes *= dim;
+        }
+        return bytes;
     }
 
     /// <summary>The raw bytes of a tensor, as stored (little-endian), viewed in the mapping.</summary>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Reasoning.Engine.Errors;
+using Reasoning.Engine.Io;
 
 namespace Reasoning.Engine.Safetensors;
 
@@ -56,13 +57,18 @@ public sealed class WeightStore : IDisposable
     {
         try
         {
-            using var doc = JsonDocument.Parse(File.ReadAllText(indexPath));
-            if (!doc.RootElement.TryGetProperty("weight_map", out var map) || map.ValueKind != JsonValueKind.Object)
+            var text = File.ReadAllText(indexPath);
+            if (JsonText.FindTextError(System.Text.Encoding.UTF8.GetBytes(text)) is { } textError)
+                throw new ModelFormatException(indexPath, textError);
+            using var doc = JsonDocument.Parse(text);
+            if (doc.RootElement.ValueKind != JsonValueKind.Object
+                || !doc.RootElement.TryGetProperty("weight_map", out var map) || map.ValueKind != JsonValueKind.Object)
                 throw new ModelFormatException(indexPath, "has no 'weight_map' object mapping tensor names to shard files.");
             var shards = new List<string>();
             foreach (var p in map.EnumerateObject())
             {
-                string shard = p.Value.GetString() ?? throw new ModelFormatException(indexPath, "maps a tensor to a non-string shard.", p.Name);
+                if (p.Value.ValueKind != JsonValueKind.String || p.Value.GetString() is not { Length: > 0 } shard)
+                    throw new ModelFormatException(indexPath, $"is mapped to {p.Value.GetRawText()}; expected the file name of a shard, such as \"model-00001-of-00002.safetensors\".", p.Name);
                 if (shard.Contains('/') || shard.Contains('\\') || shard.Contains(".."))
                     throw new ModelFormatException(indexPath, $"names shard '{shard}', which is not a plain file name.", p.Name);
                 if (!shards.Contains(shard))

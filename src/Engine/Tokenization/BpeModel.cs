@@ -69,7 +69,7 @@ internal sealed class BpeModel
         var vocabElement = json.Object(model, "vocab", path);
         var vocab = new Dictionary<string, int>(vocabElement.GetPropertyCount(), StringComparer.Ordinal);
         foreach (var entry in vocabElement.EnumerateObject())
-            vocab[entry.Name] = json.Int(entry.Value, $"{path}.vocab[\"{entry.Name}\"]");
+            vocab[entry.Name] = json.TokenId(entry.Value, $"{path}.vocab[\"{entry.Name}\"]");
 
         var prefix = json.OptionalString(model, "continuing_subword_prefix", path) ?? "";
         var merges = ReadMerges(json.Array(model, "merges", path), vocab, prefix, json);

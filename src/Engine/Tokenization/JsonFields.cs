@@ -9,11 +9,28 @@ namespace Reasoning.Engine.Tokenization;
 /// </summary>
 internal readonly record struct JsonFields(string Source)
 {
+    /// <summary>
+    /// The largest token id a tokenizer file may use. Ids index arrays sized by the largest id, so a damaged id such
+    /// as 2147483647 must be refused rather than allocated; real vocabularies stay far below 2^24.
+    /// </summary>
+    public const int MaxTokenId = (1 << 24) - 1;
+
     public TokenizerFormatException Error(string path, string message) => new(Source, $"{path}: {message}");
+
+    /// <summary>
+    /// Looks a field up in <paramref name="parent"/>, which must be an object: asking a number or a string for a field
+    /// would throw <see cref="InvalidOperationException"/>, so a damaged file gets a format error at the parent's path.
+    /// </summary>
+    private bool TryGetField(JsonElement parent, string name, string path, out JsonElement value)
+    {
+        if (parent.ValueKind != JsonValueKind.Object)
+            throw Error(path, $"expected an object with a field \"{name}\", found {Describe(parent)}");
+        return parent.TryGetProperty(name, out value);
+    }
 
     public JsonElement Object(JsonElement parent, string name, string path)
     {
-        if (parent.ValueKind != JsonValueKind.Object || !parent.TryGetProperty(name, out var value))
+        if (!TryGetField(parent, name, path, out var value))
             throw Error(path, $"missing field \"{name}\"; expected an object");
         if (value.ValueKind != JsonValueKind.Object)
             throw Error($"{path}.{name}", $"expected an object, found {Describe(value)}");
@@ -22,7 +39,7 @@ internal readonly record struct JsonFields(string Source)
 
     public JsonElement? OptionalObject(JsonElement parent, string name, string path)
     {
-        if (!parent.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        if (!TryGetField(parent, name, path, out var value) || value.ValueKind == JsonValueKind.Null)
             return null;
         if (value.ValueKind != JsonValueKind.Object)
             throw Error($"{path}.{name}", $"expected an object or null, found {Describe(value)}");
@@ -31,7 +48,7 @@ internal readonly record struct JsonFields(string Source)
 
     public JsonElement Array(JsonElement parent, string name, string path)
     {
-        if (!parent.TryGetProperty(name, out var value))
+        if (!TryGetField(parent, name, path, out var value))
             throw Error(path, $"missing field \"{name}\"; expected an array");
         if (value.ValueKind != JsonValueKind.Array)
             throw Error($"{path}.{name}", $"expected an array, found {Describe(value)}");
@@ -40,7 +57,7 @@ internal readonly record struct JsonFields(string Source)
 
     public string String(JsonElement parent, string name, string path)
     {
-        if (!parent.TryGetProperty(name, out var value))
+        if (!TryGetField(parent, name, path, out var value))
             throw Error(path, $"missing field \"{name}\"; expected a string");
         return String(value, $"{path}.{name}");
     }
@@ -52,14 +69,14 @@ internal readonly record struct JsonFields(string Source)
 
     public string? OptionalString(JsonElement parent, string name, string path)
     {
-        if (!parent.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        if (!TryGetField(parent, name, path, out var value) || value.ValueKind == JsonValueKind.Null)
             return null;
         return String(value, $"{path}.{name}");
     }
 
     public bool Bool(JsonElement parent, string name, string path, bool fallback)
     {
-        if (!parent.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        if (!TryGetField(parent, name, path, out var value) || value.ValueKind == JsonValueKind.Null)
             return fallback;
         return value.ValueKind switch
         {
@@ -76,9 +93,18 @@ internal readonly record struct JsonFields(string Source)
 
     public int Int(JsonElement parent, string name, string path, int fallback)
     {
-        if (!parent.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        if (!TryGetField(parent, name, path, out var value) || value.ValueKind == JsonValueKind.Null)
             return fallback;
         return Int(value, $"{path}.{name}");
+    }
+
+    /// <summary>A token id: an integer from 0 to <see cref="MaxTokenId"/>.</summary>
+    public int TokenId(JsonElement value, string path)
+    {
+        var id = Int(value, path);
+        if (id is < 0 or > MaxTokenId)
+            throw Error(path, $"token id {id} is out of range; ids run from 0 to {MaxTokenId}. The file is damaged: re-download it");
+        return id;
     }
 
     /// <summary>The "type" tag of a component object (normalizer, pre-tokenizer, decoder...).</summary>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Reasoning.Engine.Errors;
+using Reasoning.Engine.Io;
 
 namespace Reasoning.Engine.Tokenization;
 
@@ -49,7 +50,7 @@ internal sealed record ModelDirectoryConfig(
             using var document = Parse(generationConfig);
             var json = new JsonFields(generationConfig);
             var root = document.RootElement;
-            var bos = root.TryGetProperty("bos_token_id", out var b) && b.ValueKind != JsonValueKind.Null ? json.Int(b, "$.bos_token_id") : (int?)null;
+            var bos = root.TryGetProperty("bos_token_id", out var b) && b.ValueKind != JsonValueKind.Null ? json.TokenId(b, "$.bos_token_id") : (int?)null;
             config = config with { GenerationBosTokenId = bos, GenerationEosTokenIds = ReadIds(root, "eos_token_id", json) };
         }
         return config;
@@ -58,10 +59,14 @@ internal sealed record ModelDirectoryConfig(
     /// <summary>Parses a JSON file whose root must be an object.</summary>
     public static JsonDocument Parse(string path)
     {
+        var bytes = File.ReadAllBytes(path);
+        if (JsonText.FindTextError(bytes) is { } textError)
+            throw new TokenizerFormatException(path, textError);
         JsonDocument document;
         try
         {
-            using var stream = File.OpenRead(path);
+            // Parsing from a stream skips a leading byte-order mark, which some editors write.
+            using var stream = new MemoryStream(bytes, writable: false);
             document = JsonDocument.Parse(stream, new JsonDocumentOptions { AllowTrailingCommas = true });
         }
         catch (JsonException e)
@@ -107,7 +112,7 @@ internal sealed record ModelDirectoryConfig(
         if (!root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
             return [];
         if (value.ValueKind == JsonValueKind.Array)
-            return value.EnumerateArray().Select((v, i) => json.Int(v, $"$.{name}[{i}]")).ToArray();
-        return [json.Int(value, $"$.{name}")];
+            return value.EnumerateArray().Select((v, i) => json.TokenId(v, $"$.{name}[{i}]")).ToArray();
+        return [json.TokenId(value, $"$.{name}")];
     }
 }

@@ -41,6 +41,8 @@ internal static class PostProcessors
         foreach (var item in single.EnumerateArray())
         {
             var itemPath = $"{path}.single[{index++}]";
+            if (item.ValueKind != JsonValueKind.Object)
+                throw json.Error(itemPath, $"expected {{\"Sequence\": ...}} or {{\"SpecialToken\": ...}}, found {JsonFields.Describe(item)}");
             if (item.TryGetProperty("Sequence", out _))
             {
                 items.Add(-1);
@@ -51,7 +53,7 @@ internal static class PostProcessors
             if (!specials.TryGetProperty(name, out var definition))
                 throw json.Error(itemPath, $"special token \"{name}\" is not defined in {path}.special_tokens");
             var ids = json.Array(definition, "ids", $"{path}.special_tokens.{name}");
-            items.AddRange(ids.EnumerateArray().Select(id => json.Int(id, $"{path}.special_tokens.{name}.ids")));
+            items.AddRange(ids.EnumerateArray().Select(id => json.TokenId(id, $"{path}.special_tokens.{name}.ids")));
         }
         return new Template(items.ToArray());
     }
@@ -61,7 +63,7 @@ internal static class PostProcessors
         var pair = json.Array(e, name, path);
         if (pair.GetArrayLength() != 2)
             throw json.Error($"{path}.{name}", "expected [token, id]");
-        return [json.Int(pair[1], $"{path}.{name}[1]")];
+        return [json.TokenId(pair[1], $"{path}.{name}[1]")];
     }
 
     private sealed class Template(int[] items) : IPostProcessor

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Reasoning.Engine.Errors;
+using Reasoning.Engine.Io;
 
 namespace Reasoning.Engine.Tokenization;
 
@@ -18,6 +19,8 @@ internal sealed record TokenizerPipeline(
     /// <summary>Parses the UTF-8 bytes of a tokenizer.json; <paramref name="source"/> names it in errors.</summary>
     public static TokenizerPipeline Parse(ReadOnlyMemory<byte> utf8Json, string source)
     {
+        if (JsonText.FindTextError(utf8Json.Span) is { } textError)
+            throw new TokenizerFormatException(source, textError);
         JsonDocument document;
         try
         {
@@ -57,11 +60,13 @@ internal sealed record TokenizerPipeline(
         foreach (var t in json.Array(root, "added_tokens", "$").EnumerateArray())
         {
             var path = $"added_tokens[{index++}]";
+            if (t.ValueKind != JsonValueKind.Object)
+                throw json.Error(path, $"expected an object {{\"id\": ..., \"content\": ...}}, found {JsonFields.Describe(t)}");
             if (!t.TryGetProperty("id", out var id))
                 throw json.Error(path, "missing field \"id\"");
             var special = json.Bool(t, "special", path, false);
             tokens.Add(new AddedToken(
-                json.Int(id, $"{path}.id"),
+                json.TokenId(id, $"{path}.id"),
                 json.String(t, "content", path),
                 special,
                 json.Bool(t, "lstrip", path, false),

@@ -94,6 +94,96 @@ public sealed class TokenizerFormatTests
             "post_processor.single[0]", "<s>");
 
     [Fact]
+    public void An_added_token_that_is_not_an_object_is_rejected_from_the_file() =>
+        ShouldFailInDirectory("tokenizer.json", Bpe(extra: """, "added_tokens": [{"id": 2, "content": "ab"}, -1]"""),
+            "added_tokens[1]", "found the number -1");
+
+    [Theory]
+    [InlineData("2147483647")]
+    [InlineData("-1")]
+    public void A_vocabulary_id_out_of_range_is_rejected_from_the_file(string id) =>
+        ShouldFailInDirectory("tokenizer.json", Bpe(vocab: $$"""{"a": 0, "b": 1, "ab": {{id}}}"""),
+            "model.vocab[\"ab\"]", $"token id {id} is out of range", "re-download");
+
+    [Fact]
+    public void An_added_token_id_out_of_range_is_rejected() =>
+        ShouldFail(Bpe(extra: """, "added_tokens": [{"id": 2147483647, "content": "<s>"}]"""),
+            "added_tokens[0].id", "token id 2147483647 is out of range");
+
+    [Fact]
+    public void A_template_item_that_is_not_an_object_is_rejected() =>
+        ShouldFail(Bpe(extra: """, "post_processor": {"type": "TemplateProcessing", "single": [7], "special_tokens": {}}"""),
+            "post_processor.single[0]", "found the number 7");
+
+    [Fact]
+    public void A_pre_tokenizer_in_a_sequence_that_is_not_an_object_is_rejected() =>
+        ShouldFail(Bpe(extra: """, "pre_tokenizer": {"type": "Sequence", "pretokenizers": ["ByteLevel"]}"""),
+            "pre_tokenizer.pretokenizers[0]", "expected an object", "\"ByteLevel\"");
+
+    [Fact]
+    public void A_chat_template_entry_that_is_not_an_object_is_rejected() =>
+        ShouldFailInDirectory("tokenizer_config.json", """{"chat_template": [5]}""", "tokenizer_config.json", "$.chat_template[]", "found the number 5");
+
+    [Fact]
+    public void A_negative_eos_id_in_generation_config_is_rejected() =>
+        ShouldFailInDirectory("generation_config.json", """{"eos_token_id": [2, -1]}""", "generation_config.json", "$.eos_token_id[1]", "token id -1 is out of range");
+
+    [Theory]
+    [InlineData("tokenizer.json")]
+    [InlineData("tokenizer_config.json")]
+    public void A_file_that_is_not_utf8_is_rejected_with_the_offset(string file)
+    {
+        using var directory = new TempDirectory().With("tokenizer.json", Bpe()).With("tokenizer_config.json", "{}");
+        var path = Path.Combine(directory.Path, file);
+        // 0xFF never occurs in UTF-8: placed inside a vocabulary key or a string value, the JSON is otherwise well formed.
+        var content = file == "tokenizer.json" ? Bpe(vocab: """{"a": 0, "b": 1, "ab": 2, "#": 3}""") : """{"bos_token": "#"}""";
+        var hash = content.IndexOf('#');
+        var bytes = System.Text.Encoding.UTF8.GetBytes(content);
+        bytes[hash] = 0xFF;
+        File.WriteAllBytes(path, bytes);
+
+        var act = () => Tokenizer.Load(directory.Path);
+
+        var error = act.Should().Throw<TokenizerFormatException>().Which;
+        error.FilePath.Should().Be(path);
+        error.Message.Should().Contain($"byte {hash} is not part of a UTF-8 character");
+    }
+
+    [Theory]
+    [InlineData("""{"a": 0, "b": 1, "ab": 2, "\ud800": 3}""")]
+    [InlineData("""{"a": 0, "b": 1, "ab": 2, "\udc00\ud800": 3}""")]
+    public void Half_a_surrogate_pair_in_a_key_is_rejected_with_the_offset(string vocab)
+    {
+        var json = Bpe(vocab: vocab);
+        ShouldFail(json, $"the escape at byte {json.IndexOf("\\ud", StringComparison.Ordinal)} is half of a UTF-16 surrogate pair");
+    }
+
+    [Fact]
+    public void A_whole_surrogate_pair_and_an_escaped_backslash_are_accepted()
+    {
+        var tokenizer = Tokenizer.FromJson(Bpe(vocab: """{"a": 0, "b": 1, "ab": 2, "\ud83d\ude00": 3, "\\ud800": 4}"""), Source);
+
+        tokenizer.TokenToId("\U0001F600").Should().Be(3);
+        tokenizer.TokenToId("\\ud800").Should().Be(4);
+    }
+
+    /// <summary>
+    /// Writes <paramref name="content"/> as <paramref name="file"/> in a model directory whose other files are valid,
+    /// loads the directory and checks the error names the damaged file and says what was wrong.
+    /// </summary>
+    private static void ShouldFailInDirectory(string file, string content, params string[] fragments)
+    {
+        using var directory = new TempDirectory().With("tokenizer.json", Bpe()).With(file, content);
+
+        var act = () => Tokenizer.Load(directory.Path);
+
+        var error = act.Should().Throw<TokenizerFormatException>().Which;
+        error.FilePath.Should().Be(Path.Combine(directory.Path, file));
+        foreach (var fragment in fragments)
+            error.Message.Should().Contain(fragment);
+    }
+
+    [Fact]
     public void A_missing_path_is_rejected()
     {
         var act = () => Tokenizer.Load("/nonexistent/model");
