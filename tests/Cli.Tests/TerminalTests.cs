@@ -112,7 +112,7 @@ public sealed class TerminalTests
     }
 
     private static CountdownSolveResult Result(bool verified, string text) =>
-        new(verified, verified, verified ? ["1+2=3"] : null, verified ? null : "the trace states no solution", 10, 10, 1, 1, new JsonObject { ["text"] = text });
+        new(verified, verified, verified ? ["1+2=3"] : null, verified ? null : "the trace states no solution", 10, 10, 1, 1, new JsonObject { ["text"] = text }) { Trace = text };
 
     [Fact]
     public void A_model_that_says_no_solution_is_right_only_when_there_is_none()

@@ -38,7 +38,11 @@ public sealed record SolveOptions
 /// <param name="ElapsedMilliseconds">Wall time of the solve.</param>
 /// <param name="Tree">The reasoning tree (for consensus: the forked traces under the prompt thread).</param>
 public sealed record CountdownSolveResult(bool Solved, bool Verified, IReadOnlyList<string>? Solution, string? Reason,
-    long TotalTokens, long SequentialTokens, int Threads, double ElapsedMilliseconds, JsonObject Tree);
+    long TotalTokens, long SequentialTokens, int Threads, double ElapsedMilliseconds, JsonObject Tree)
+{
+    /// <summary>The trace the answer was read from (the root's for APR and SoS+, the chosen trace's for cons@N / pass@N); null when none was chosen.</summary>
+    public string? Trace { get; init; }
+}
 
 /// <summary>Solves Countdown problems with a model on the engine, by a strategy from <see cref="StrategyRegistry.Default"/> (APR, SoS+, cons@N, pass@N).</summary>
 public static class CountdownSolver
@@ -76,7 +80,7 @@ public static class CountdownSolver
         }
         var root = run.Root!;
         return new CountdownSolveResult(solution is not null, verified, solution, reason, run.TotalTokens, run.SequentialTokens,
-            run.Threads.Count, Stopwatch.GetElapsedTime(start).TotalMilliseconds, ReasoningTree.ToJson(root));
+            run.Threads.Count, Stopwatch.GetElapsedTime(start).TotalMilliseconds, ReasoningTree.ToJson(root)) { Trace = trace };
     }
 
     private static IReadOnlyList<string>? SolutionOf(string trace) => TraceParser.ReadSolution(trace).Solution;

@@ -1,7 +1,6 @@
-using Reasoning.Evaluation.Countdown;
 using Reasoning.Tasks.Countdown;
 
-namespace Reasoning.Cli;
+namespace Reasoning.Evaluation.Countdown;
 
 /// <summary>
 /// Whether a solve is right: a verified solution, or — for a problem that exhaustive search proves has none — a model
@@ -11,13 +10,12 @@ namespace Reasoning.Cli;
 /// <param name="Solvable">Whether the problem has a solution; null where the proof would take too long (6 numbers) or overflow.</param>
 /// <param name="SaysNoSolution">The model's trace ends with <c>No solution found.</c></param>
 /// <param name="Correct">Verified, or unsolvable and the model says so.</param>
-internal sealed record SolveVerdict(bool? Solvable, bool SaysNoSolution, bool Correct)
+public sealed record SolveVerdict(bool? Solvable, bool SaysNoSolution, bool Correct)
 {
     /// <summary>Judges <paramref name="result"/>; the exhaustive search runs only when nothing verified.</summary>
     public static SolveVerdict Of(CountdownProblem problem, CountdownSolveResult result)
     {
-        string text = result.Tree["text"]?.GetValue<string>() ?? "";
-        bool saysNone = !result.Solved && text.TrimEnd().EndsWith(TraceText.SearchFailed, StringComparison.Ordinal);
+        bool saysNone = !result.Solved && (result.Trace ?? "").TrimEnd().EndsWith(TraceText.SearchFailed, StringComparison.Ordinal);
         if (result.Verified)
             return new SolveVerdict(true, false, true);
         bool? solvable = Provable(problem) ? BruteForceSolver.IsSolvable(problem) : null;
