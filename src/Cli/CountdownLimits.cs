@@ -10,10 +10,10 @@ namespace Reasoning.Cli;
 /// </summary>
 internal static class CountdownLimits
 {
-    /// <summary>Fewest numbers of a problem.</summary>
-    public const int MinNumbers = 2;
-    /// <summary>Most numbers of a problem (the generator's limit; the exhaustive solver that proves a problem unsolvable stays fast).</summary>
-    public const int MaxNumbers = 6;
+    /// <summary>Fewest numbers of a problem (the generator's rule, for every command).</summary>
+    public const int MinNumbers = ProblemGenerator.MinNumbers;
+    /// <summary>Most numbers of a problem (the generator's rule, for every command).</summary>
+    public const int MaxNumbers = ProblemGenerator.MaxNumbers;
     /// <summary>Largest number or target accepted.</summary>
     public const int MaxValue = 1_000_000;
     /// <summary>Fewest tokens a thread's context window may have: room for a prompt and a few lines.</summary>

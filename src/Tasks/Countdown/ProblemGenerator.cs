@@ -23,14 +23,20 @@ public sealed class ProblemGenerator
     /// <summary>One (sorted numbers, target) pair in this many is reserved for validation.</summary>
     public const int ValidationBuckets = 50;
 
+    /// <summary>Fewest starting numbers of a problem.</summary>
+    public const int MinNumbers = 2;
+
+    /// <summary>Most starting numbers of a problem (past 6, drawing solvable problems and proving them slows sharply).</summary>
+    public const int MaxNumbers = 6;
+
     /// <summary>Creates a generator.</summary>
     /// <param name="numberCount">How many starting numbers (APR: 4; 3 and 5 are variants).</param>
     /// <param name="minTarget">Smallest target (APR: 10).</param>
     /// <param name="maxTarget">Largest target (APR: 100); numbers are drawn in [1, maxTarget − 1].</param>
     public ProblemGenerator(int numberCount = 4, int minTarget = 10, int maxTarget = 100)
     {
-        if (numberCount is < 2 or > 6)
-            throw new ArgumentOutOfRangeException(nameof(numberCount), numberCount, "Countdown problems take 2 to 6 numbers; APR uses 4 (3 and 5 as variants).");
+        if (numberCount is < MinNumbers or > MaxNumbers)
+            throw new ArgumentOutOfRangeException(nameof(numberCount), numberCount, $"Countdown problems take {MinNumbers} to {MaxNumbers} numbers; APR uses 4 (3 and 5 as variants).");
         if (minTarget < 1 || maxTarget < minTarget + 1)
             throw new ArgumentOutOfRangeException(nameof(maxTarget), maxTarget, "Need 1 <= minTarget < maxTarget (APR: 10 and 100).");
         NumberCount = numberCount;
