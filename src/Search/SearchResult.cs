@@ -28,8 +28,12 @@ public enum StepEnd
     EndOfSequence,
     /// <summary><see cref="SearchBudget.MaxStepTokens"/> (or the budget's share) cut it.</summary>
     Length,
-    /// <summary>The context window is full: the path cannot go on.</summary>
-    ContextFull,
+    /// <summary>
+    /// The thread cannot generate more: its context window is full, or the run's token bounds
+    /// (<see cref="Threads.ThreadBudget.MaxTokensPerThread"/>, <see cref="Threads.ThreadBudget.MaxTotalTokens"/>) ran out.
+    /// The path cannot go on.
+    /// </summary>
+    ThreadLimit,
 }
 
 /// <summary>
@@ -57,7 +61,7 @@ public sealed record SearchNode(int Id, int? ParentId, int Depth, string StepTex
     public double F => G + H;
 
     /// <summary>Open: neither expanded nor pruned, nor a finished path (the frontier when the search stopped).</summary>
-    public bool Open => !Expanded && !Pruned && !IsGoal && End is not (StepEnd.EndOfSequence or StepEnd.ContextFull);
+    public bool Open => !Expanded && !Pruned && !IsGoal && End is not (StepEnd.EndOfSequence or StepEnd.ThreadLimit);
 }
 
 /// <summary>One step of the chosen path.</summary>

@@ -22,8 +22,8 @@ internal sealed class StateNode
     public bool Pruned { get; set; }
     public bool IsGoal { get; set; }
 
-    /// <summary>The path cannot go on: an end-of-sequence token or a full context ended its last step.</summary>
-    public bool Terminal => End is StepEnd.EndOfSequence or StepEnd.ContextFull;
+    /// <summary>The path cannot go on: an end-of-sequence token or the thread's limits ended its last step.</summary>
+    public bool Terminal => End is StepEnd.EndOfSequence or StepEnd.ThreadLimit;
 
     /// <summary>The steps from the root to here, in order.</summary>
     public IReadOnlyList<string> Steps()
@@ -180,7 +180,7 @@ internal sealed class SearchSession : IDisposable
         Tokens += generation.Tokens;
         node.End = generation.StopString is not null ? StepEnd.StopString
             : generation.Finish == FinishReason.Stop ? StepEnd.EndOfSequence
-            : generation.ContextFull ? StepEnd.ContextFull
+            : generation.ContextFull || generation.BudgetExhausted ? StepEnd.ThreadLimit
             : StepEnd.Length;
         node.IsGoal = (node.End == StepEnd.EndOfSequence && Problem.EndOfSequenceIsGoal)
             || (Problem.IsGoal?.Invoke(node.GeneratedText) ?? false);
