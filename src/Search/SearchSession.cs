@@ -92,16 +92,13 @@ internal sealed class SearchSession : IDisposable
             if (n < 1)
                 return (0, 0, SearchStopReason.PrmBudget);
         }
-        // A parent other than the root hands its thread to its last child; every other child is a new thread.
+        // A parent other than the root hands its thread to its last child; every other child is a new thread. The run's
+        // thread bound is the caller's sizing of the search, so running short of it stops the search rather than
+        // thinning the expansions.
         var run = Problem.Root.Run;
         int reused = parents.Count(p => p != Root);
-        int threadsLeft = run.Budget.MaxThreads - run.Threads.Count;
-        if (threadsLeft < n - reused)
-        {
-            n = threadsLeft + reused;
-            if (n < 1)
-                return (0, 0, SearchStopReason.ThreadBudget);
-        }
+        if (run.Budget.MaxThreads - run.Threads.Count < n - reused)
+            return (0, 0, SearchStopReason.ThreadBudget);
         long tokensLeft = Budget.MaxTotalTokens - Tokens;
         if (tokensLeft < n)
         {
