@@ -132,4 +132,24 @@ public sealed class AStarSearchTests : SearchTestKit
             run.Threads.Should().HaveCount(6);
         }
     }
+
+    [Fact(Timeout = 60_000)]
+    public async Task A_step_ends_with_the_whole_token_that_holds_its_stop_string()
+    {
+        // The test codec writes ids above 255 as one token of text "⟨id⟩": with the stop string "⟨" the token that
+        // completes it also carries "id⟩", as Countdown's "]\nGenerated Node #" carries the next line's start.
+        int free = Engine.Pool.FreeCount;
+        var prm = new ScriptedPrm();
+        using var run = NewRun();
+        var problem = Problem(run, prm) with { Splitter = new DelimiterStepSplitter("⟨") };
+        var result = await new AStarSearch(children: 3).SearchAsync(problem, new SearchBudget { MaxTotalTokens = 300, MaxStepTokens = 30 });
+
+        var steps = result.Tree.Where(n => n.ParentId != null).ToList();
+        var stopped = steps.Where(n => n.End == StepEnd.StopString).ToList();
+        stopped.Should().NotBeEmpty();
+        stopped.Should().OnlyContain(n => System.Text.RegularExpressions.Regex.IsMatch(n.StepText, "⟨[0-9]+⟩$"), "the step keeps its last token whole");
+        steps.Should().OnlyContain(n => !System.Text.RegularExpressions.Regex.IsMatch(n.StepText, "^[0-9]*⟩"), "no step starts inside a token");
+        ConsistentWithRun(result, run, prm, StepAggregation.Last);
+        OnlyTheRootHoldsPages(run, free);
+    }
 }
