@@ -152,4 +152,24 @@ public sealed class AStarSearchTests : SearchTestKit
         ConsistentWithRun(result, run, prm, StepAggregation.Last);
         OnlyTheRootHoldsPages(run, free);
     }
+
+    [Fact(Timeout = 60_000)]
+    public async Task A_bound_on_open_states_prunes_the_worst_and_frees_their_pages()
+    {
+        int free = Engine.Pool.FreeCount;
+        int worst = 0;
+        var prm = new ScriptedPrm { OnCall = (_, _) => { worst = Math.Max(worst, free - Engine.Pool.FreeCount); return Task.CompletedTask; } };
+        using var run = NewRun();
+        var result = await new AStarSearch(children: 3, maxOpen: 3).SearchAsync(Problem(run, prm), new SearchBudget { MaxTotalTokens = 90, MaxStepTokens = 3 });
+
+        var tree = result.Tree;
+        tree.Count(n => n.Open).Should().BeLessThanOrEqualTo(3);
+        tree.Count(n => n.Pruned).Should().BeGreaterThan(0);
+        tree.Where(n => n.Pruned).Should().OnlyContain(n => !n.Expanded);
+        // At most 3 kept states plus 3 new children hold pages beyond the prompt's, each at most 2 (3 tokens a step:
+        // a copy of the page its parent's last token sits in, and one for the rest).
+        worst.Should().BeLessThanOrEqualTo(PromptPages + (3 + 3) * 2);
+        ConsistentWithRun(result, run, prm, StepAggregation.Last);
+        OnlyTheRootHoldsPages(run, free);
+    }
 }

@@ -162,4 +162,28 @@ public sealed class BestFirstSearchTests
         outcome.Stop.Should().Be(BestFirstStop.Exhausted);
         order.Should().Equal("r", "a", "b", "c");
     }
+
+    [Fact]
+    public async Task A_bound_on_open_states_drops_those_of_greatest_f()
+    {
+        // The chain of the budget test: each expansion of i pushes i+1 (cost 1) and a side node (cost 5).
+        int n = 6;
+        var edges = Enumerable.Range(0, 2 * n).Select(_ => new List<(int, double)>()).ToArray();
+        for (int i = 0; i < n - 1; i++)
+        {
+            edges[i].Add((i + 1, 1));
+            edges[i].Add((n + i, 5));
+        }
+        var dropped = new List<int>();
+        var outcome = await BestFirstSearch.RunAsync(0, 0, false, (s, _, _) => Task.FromResult<IReadOnlyList<Successor<int>>?>(
+                [.. edges[s].Select(e => new Successor<int>(e.Item1, e.Item2, 0, e.Item1 == n - 1))]),
+            _ => true, maxOpen: 2, dropped: dropped.Add);
+        // Open after expanding 0: {1: 1, side0: 5}; after 1: {2: 2, side0: 5, side1: 6} drops side1; and so on.
+        dropped.Should().Equal(n + 1, n + 2, n + 3, n + 4);
+        outcome.Stop.Should().Be(BestFirstStop.Goal);
+        outcome.Goal.Should().Be(n - 1);
+        // side0 (f 5) ties with the goal (f 5) and was pushed first, so it was expanded (a dead end) before the goal.
+        outcome.Expansions.Should().Be(6);
+        outcome.Open.Should().BeEmpty();
+    }
 }
