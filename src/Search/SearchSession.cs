@@ -155,7 +155,9 @@ internal sealed class SearchSession : IDisposable
         };
         Task<ThreadGeneration>[] running;
         using (Problem.Root.Run.HoldSubmissions())
-            running = [.. children.Select(c => c.Thread!.GenerateAsync(options, cancellationToken))];
+            // A thread draws from a stream seeded per call; a parent's thread carries its last child on, so the seed
+            // mixes in the state's id, or every step of that thread would reuse the same draws.
+            running = [.. children.Select(c => c.Thread!.GenerateAsync(options with { Seed = options.Seed + (ulong)c.Id * 0xD1B54A32D192ED03UL }, cancellationToken))];
         try
         {
             await Task.WhenAll(running).ConfigureAwait(false);
