@@ -83,6 +83,8 @@ internal sealed class SearchSession : IDisposable
     /// </summary>
     public (int Children, int StepTokens, SearchStopReason? Stop) Fit(IReadOnlyCollection<StateNode> parents, int wanted, bool scored)
     {
+        if (Budget.MaxWallTime is { } wall && Stopwatch.GetElapsedTime(_start) >= wall)
+            return (0, 0, SearchStopReason.WallTime);
         if (Expansions + parents.Count > Budget.MaxExpansions)
             return (0, 0, SearchStopReason.ExpansionBudget);
         int n = wanted;

@@ -172,4 +172,26 @@ public sealed class AStarSearchTests : SearchTestKit
         ConsistentWithRun(result, run, prm, StepAggregation.Last);
         OnlyTheRootHoldsPages(run, free);
     }
+
+    [Fact(Timeout = 60_000)]
+    public async Task The_wall_time_stops_it_with_a_result_instead_of_an_exception()
+    {
+        // A first search warms the code paths up, so the timed one does not spend its time compiling.
+        using (var warm = NewRun())
+            await new AStarSearch(children: 2).SearchAsync(Problem(warm, new ScriptedPrm()), new SearchBudget { MaxExpansions = 2, MaxStepTokens = 8 });
+        int free = Engine.Pool.FreeCount;
+        var prm = new ScriptedPrm();
+        using var run = NewRun();
+        var budget = new SearchBudget { MaxStepTokens = 8, MaxWallTime = TimeSpan.FromMilliseconds(1000) };
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var result = await new AStarSearch(children: 2).SearchAsync(Problem(run, prm), budget);
+
+        result.StopReason.Should().Be(SearchStopReason.WallTime);
+        started.Elapsed.Should().BeGreaterThanOrEqualTo(TimeSpan.FromMilliseconds(1000));
+        result.Expansions.Should().BeGreaterThan(0);
+        ConsistentWithRun(result, run, prm, StepAggregation.Last);
+        OnlyTheRootHoldsPages(run, free);
+        var refuse = () => new SearchBudget { MaxWallTime = TimeSpan.Zero }.Validate();
+        refuse.Should().Throw<ArgumentOutOfRangeException>().WithMessage("*wall-time limit must be positive*");
+    }
 }
