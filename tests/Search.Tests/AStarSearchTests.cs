@@ -31,7 +31,7 @@ public sealed class AStarSearchTests : SearchTestKit
         }
     }
 
-    private static bool IsDeadEnd(SearchNode n) => n.End is StepEnd.EndOfSequence or StepEnd.ThreadLimit && !n.IsGoal;
+    private static bool IsDeadEnd(SearchTreeNode n) => n.End is StepEnd.EndOfSequence or StepEnd.ThreadLimit && !n.IsGoal;
 
     [Fact(Timeout = 60_000)]
     public async Task Forked_children_share_the_prompts_pages_instead_of_computing_it_again()
