@@ -39,14 +39,40 @@ public sealed class QwenMathPrmTests : IDisposable
         var scores = await prm.ScoreStepsAsync(Solutions);
 
         prm.Engine.Pool.FreeCount.Should().Be(free);
+        var spread = ShouldMatchReference(dir, Solutions, scores);
+        // The scores differ across steps by 100 times the tolerance or more, so reading a wrong position would fail.
+        (spread.Max() - spread.Min()).Should().BeGreaterThan(1e-3, string.Join(" ", spread));
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task Children_of_one_state_read_their_shared_steps_once_and_match_the_reference()
+    {
+        // The shape A* scores: one parent's steps, then each child's new step; the parent itself lies wholly inside
+        // the shared prefix.
+        PartialSolution[] children =
+        [
+            new("What is 2 + 3?", ["2 + 3 = 5.", "The answer is \\boxed{5}."]),
+            new("What is 2 + 3?", ["2 + 3 = 5.", "So it is 6."]),
+            new("What is 2 + 3?", ["2 + 3 = 5."]),
+        ];
+        string dir = _folders.QwenPrm();
+        using var prm = ProcessRewardModels.Load(dir, options: Small);
+        var scores = await prm.ScoreStepsAsync(children);
+        prm.Engine.Pool.FreeCount.Should().Be(prm.Engine.Pool.PageCount);
+        ShouldMatchReference(dir, children, scores);
+        scores[2][0].Should().Be(scores[0][0], "the shared step is read once, in the parent");
+    }
+
+    private static List<double> ShouldMatchReference(string dir, IReadOnlyList<PartialSolution> solutions, IReadOnlyList<IReadOnlyList<double>> scores)
+    {
         var tokenizer = Tokenizer.Load(dir);
         using var reference = new ReferenceForward(dir);
-        var spread = new List<double>();
-        for (int s = 0; s < Solutions.Length; s++)
+        var all = new List<double>();
+        for (int s = 0; s < solutions.Count; s++)
         {
-            var ids = tokenizer.Encode(CardPrompt(Solutions[s])).ToArray();
+            var ids = tokenizer.Encode(CardPrompt(solutions[s])).ToArray();
             var tags = Enumerable.Range(0, ids.Length).Where(i => ids[i] == PrmModelFolders.ExtraId).ToList();
-            tags.Should().HaveCount(Solutions[s].Steps.Count);
+            tags.Should().HaveCount(solutions[s].Steps.Count);
             var hidden = reference.Hidden(ids);
             scores[s].Should().HaveCount(tags.Count);
             for (int k = 0; k < tags.Count; k++)
@@ -54,11 +80,10 @@ public sealed class QwenMathPrmTests : IDisposable
                 var logits = reference.ScoreLogits(hidden[tags[k]]);
                 double expected = Math.Exp(logits[1]) / (Math.Exp(logits[0]) + Math.Exp(logits[1]));
                 scores[s][k].Should().BeApproximately(expected, 1e-5, $"solution {s}, step {k}");
-                spread.Add(expected);
+                all.Add(expected);
             }
         }
-        // The scores differ across steps by 100 times the tolerance or more, so reading a wrong position would fail.
-        (spread.Max() - spread.Min()).Should().BeGreaterThan(1e-3, string.Join(" ", spread));
+        return all;
     }
 
     [Fact(Timeout = 120_000)]
