@@ -105,6 +105,35 @@ public sealed class QwenMathPrmTests : IDisposable
         engine.Pool.FreeCount.Should().Be(engine.Pool.PageCount);
     }
 
+    [Fact(Timeout = 120_000)]
+    public async Task Cancelled_scoring_releases_every_page_wherever_it_stops()
+    {
+        string dir = _folders.QwenPrm();
+        using var prm = ProcessRewardModels.Load(dir, options: Small);
+        var many = Enumerable.Range(0, 8).Select(i => new PartialSolution($"Problem {i}: what is {i} + {i}?",
+            [.. Enumerable.Range(0, 6).Select(k => $"Step {k}: {i} + {k} = {i + k}.")])).ToList();
+        int cancelled = 0;
+        for (int delay = 0; delay < 6; delay++)
+        {
+            using var cts = new CancellationTokenSource();
+            var scoring = prm.ScoreStepsAsync(many, cts.Token);
+            if (delay == 0)
+                cts.Cancel();
+            else
+                cts.CancelAfter(delay);
+            try
+            {
+                (await scoring).Should().HaveCount(many.Count);
+            }
+            catch (OperationCanceledException)
+            {
+                cancelled++;
+            }
+            prm.Engine.Pool.FreeCount.Should().Be(prm.Engine.Pool.PageCount, $"after a cancellation at {delay} ms");
+        }
+        cancelled.Should().BeGreaterThan(0);
+    }
+
     [Fact(Timeout = 60_000)]
     public async Task A_solution_without_steps_scores_nothing_and_runs_no_step()
     {
