@@ -66,6 +66,40 @@ public sealed class ReadOutputsTests
     }
 
     [Fact(Timeout = 60_000)]
+    public async Task Reads_recomputed_after_a_preemption_are_the_same()
+    {
+        var model = Fixtures.Model("tiny-llama");
+        var inputs = Enumerable.Range(0, 6).Select(i => Fixtures.RandomTokens(10 + i, 40)).ToList();
+        int[] positions = [5, 20, 39];
+        var alone = new List<IReadOnlyList<float[]>>();
+        using (var roomy = new InferenceEngine(model, Small))
+            foreach (var input in inputs)
+            {
+                using var s = roomy.CreateSequence();
+                alone.Add(await s.ReadOutputsAsync(input, positions, [1, 2, 3]));
+            }
+        // Eight pages of 16 tokens for six sequences of three pages each: the engine must preempt and recompute.
+        long pageBytes = 16L * model.Config.NumLayers * 2 * model.Config.KvWidth * sizeof(float);
+        using var tight = new InferenceEngine(model, Small with { KvMemoryBytes = 8 * pageBytes, PrefillChunk = 8, MaxStepTokens = 48 });
+        var sequences = inputs.Select(_ => tight.CreateSequence()).ToList();
+        Task<IReadOnlyList<float[]>>[] reading;
+        // Each sequence is released once read (a finished sequence keeps its pages, and preemption cannot take them).
+        async Task<IReadOnlyList<float[]>> ReadAndRelease(EngineSequence s, int[] input)
+        {
+            using (s)
+                return await s.ReadOutputsAsync(input, positions, [1, 2, 3]);
+        }
+        using (tight.HoldSubmissions())
+            reading = [.. sequences.Select((s, i) => ReadAndRelease(s, inputs[i]))];
+        var together = await Task.WhenAll(reading);
+        tight.Preemptions.Should().BeGreaterThan(0);
+        for (int i = 0; i < inputs.Count; i++)
+            for (int k = 0; k < positions.Length; k++)
+                together[i][k].Should().Equal(alone[i][k], $"input {i}, position {positions[k]}");
+        tight.Pool.FreeCount.Should().Be(tight.Pool.PageCount);
+    }
+
+    [Fact(Timeout = 60_000)]
     public async Task Bad_readouts_are_refused_and_leave_the_sequence_unchanged()
     {
         using var engine = new InferenceEngine(Fixtures.Model("tiny-qwen2"), Small);
