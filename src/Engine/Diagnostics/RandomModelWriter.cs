@@ -9,7 +9,8 @@ namespace Reasoning.Engine.Diagnostics;
 
 /// <summary>
 /// Writes a model folder (config.json, model.safetensors, generation_config.json, tokenizer.json) with random
-/// weights of a given shape: matrices uniform with standard deviation 0.02, norm weights 1, biases small. The
+/// weights of a given shape: matrices uniform with standard deviation 0.02, norm weights 1, biases small; a
+/// <see cref="ModelHead.ProcessReward"/> config gets the score head's four tensors instead of an lm_head. The
 /// tokenizer is byte-level (<see cref="ByteLevelTokenizerFile"/>): ids 0–255 are bytes, the end-of-sequence ids are
 /// special tokens, the other ids filler words; it is left out when the vocabulary has no room for it. For benchmarks and tests.
 /// </summary>
@@ -27,7 +28,15 @@ public static class RandomModelWriter
         TensorToWrite Bias(string name, long n) => Random(name, dtype, [n], 0.1f, 0f, next++);
 
         tensors.Add(Matrix("model.embed_tokens.weight", config.VocabSize, h));
-        if (!config.TieWordEmbeddings)
+        if (config.Head == ModelHead.ProcessReward)
+        {
+            // Qwen2ForProcessRewardModel: the score head in place of an lm_head.
+            tensors.Add(Matrix("score.0.weight", h, h));
+            tensors.Add(Bias("score.0.bias", h));
+            tensors.Add(Matrix("score.2.weight", ModelConfig.ProcessRewardLabels, h));
+            tensors.Add(Bias("score.2.bias", ModelConfig.ProcessRewardLabels));
+        }
+        else if (!config.TieWordEmbeddings)
             tensors.Add(Matrix("lm_head.weight", config.VocabSize, h));
         tensors.Add(Ones("model.norm.weight", h));
         for (int l = 0; l < config.NumLayers; l++)

@@ -32,10 +32,14 @@ public sealed class ForwardPass : IDisposable
 
     /// <summary>
     /// Runs one step: writes the rows' keys and values into their tails, commits the tokens, and returns each row's
-    /// logits: [vocab] for the last token, [tokens × vocab] when the row asks for all of them, empty when it asks for none.
+    /// logits: [vocab] for the last token, [tokens × vocab] when the row asks for all of them, [positions × vocab] for
+    /// the row's <see cref="BatchRow.OutputPositions"/>, empty when it asks for none. A model with a score head
+    /// (<see cref="TransformerModel.ScoreHead"/>) returns its label logits in place of vocabulary logits, so a row's
+    /// width is <see cref="ModelConfig.OutputWidth"/>.
     /// </summary>
     /// <exception cref="KvCacheExhaustedException">The page pool cannot hold the new tokens; no row was changed.</exception>
-    /// <exception cref="InvalidRequestException">A token id is outside the vocabulary, or a row has no tokens.</exception>
+    /// <exception cref="InvalidRequestException">A token id is outside the vocabulary, a row has no tokens, or a row's
+    /// output positions are out of order or out of range.</exception>
     public float[][] Step(IReadOnlyList<BatchRow> rows)
     {
         var shared = StepShared(rows);
@@ -67,6 +71,10 @@ public sealed class ForwardPass : IDisposable
             foreach (int t in row.Tokens.Span)
                 if ((uint)t >= (uint)c.VocabSize)
                     throw new InvalidRequestException($"token id {t} is outside the vocabulary [0, {c.VocabSize}).");
+            if (row.OutputPositions is { } positions)
+                for (int i = 0; i < positions.Length; i++)
+                    if (positions[i] < 0 || positions[i] >= row.Tokens.Length || (i > 0 && positions[i] <= positions[i - 1]))
+                        throw new InvalidRequestException($"output position {positions[i]} of a batch row is out of order or outside its {row.Tokens.Length} tokens; give ascending, distinct indices into the row's tokens.");
             total += row.Tokens.Length;
         }
         if (!reserved)
@@ -168,35 +176,36 @@ public sealed class ForwardPass : IDisposable
     private ReadOnlyMemory<float>[] ComputeLogits(IReadOnlyList<BatchRow> rows, int total)
     {
         var c = _model.Config;
-        int hidden = c.HiddenSize;
+        int hidden = c.HiddenSize, width = c.OutputWidth;
         var selected = new List<int>();
+        var counts = new int[rows.Count];
         int at = 0;
-        foreach (var row in rows)
+        for (int r = 0; r < rows.Count; r++)
         {
-            int n = row.Tokens.Length;
-            if (row.AllLogits)
-                for (int i = 0; i < n; i++)
-                    selected.Add(at + i);
-            else if (!row.SkipLogits)
-                selected.Add(at + n - 1);
-            at += n;
+            int before = selected.Count;
+            foreach (int i in rows[r].SelectedPositions)
+                selected.Add(at + i);
+            counts[r] = selected.Count - before;
+            at += rows[r].Tokens.Length;
         }
         var normed = new float[selected.Count * hidden];
         for (int i = 0; i < selected.Count; i++)
             RmsNorm.Apply(_x.AsSpan(selected[i] * hidden, hidden), _model.FinalNorm, c.RmsNormEps, normed.AsSpan(i * hidden, hidden));
         // One reused buffer for the batch's logits (a [16, 151,936] array a step made the kernel zero fresh pages).
-        if (_logits.Length < selected.Count * c.VocabSize)
-            _logits = new float[selected.Count * c.VocabSize];
+        if (_logits.Length < selected.Count * width)
+            _logits = new float[selected.Count * width];
         var logits = _logits;
-        MatMul.Multiply(_model.LmHead, normed, selected.Count, logits, default, _team);
+        if (_model.ScoreHead is { } scoreHead)
+            scoreHead.Apply(normed, selected.Count, logits, _team);
+        else
+            MatMul.Multiply(_model.LmHead!, normed, selected.Count, logits, default, _team);
 
         var result = new ReadOnlyMemory<float>[rows.Count];
         int k = 0;
         for (int r = 0; r < rows.Count; r++)
         {
-            int n = rows[r].AllLogits ? rows[r].Tokens.Length : rows[r].SkipLogits ? 0 : 1;
-            result[r] = logits.AsMemory(k * c.VocabSize, n * c.VocabSize);
-            k += n;
+            result[r] = logits.AsMemory(k * width, counts[r] * width);
+            k += counts[r];
         }
         return result;
     }

@@ -39,6 +39,12 @@ internal sealed class GenerationJob : ISchedulable
     public int ScoreTopLogprobs;
     /// <summary>For a scoring job: the scores so far, in token order.</summary>
     public List<ScoredToken> Scores { get; } = [];
+    /// <summary>For a readout job: history indices whose outputs are read, ascending; null for other jobs.</summary>
+    public int[]? ReadPositions;
+    /// <summary>For a readout job: the output indices (vocabulary ids, or a score head's labels) read at each position.</summary>
+    public int[] ReadIds = [];
+    /// <summary>For a readout job: the values read so far, one array per position (null until computed).</summary>
+    public float[]?[] Reads = [];
     /// <summary>Order of submission: older jobs have priority and the newest is preempted first.</summary>
     public long Arrival;
     /// <summary>Preempted and not yet resumed: it waits until its whole input fits in the free pages.</summary>
@@ -116,6 +122,24 @@ internal sealed class GenerationJob : ISchedulable
         Fed = 0;
         InputOffset = 0;
         Preempted = true;
+    }
+
+    /// <summary>
+    /// For a readout job, the indices among the next <paramref name="n"/> input tokens whose outputs are read (a
+    /// recomputation after a preemption reads them again, with the same values); null for other jobs.
+    /// </summary>
+    public int[]? ReadsWithin(int n)
+    {
+        if (ReadPositions is not { } positions)
+            return null;
+        int start = InputOffset + Fed;
+        int k = Array.BinarySearch(positions, start);
+        if (k < 0)
+            k = ~k;
+        var result = new List<int>();
+        for (; k < positions.Length && positions[k] < start + n; k++)
+            result.Add(positions[k] - start);
+        return [.. result];
     }
 
     /// <summary>Whether feeding the next <paramref name="n"/> input tokens yields logits that score a given token.</summary>

@@ -112,7 +112,8 @@ public sealed partial class InferenceEngine
             {
                 bool last = n == job.Remaining;
                 bool scores = job.ScoresWithin(n);
-                rows.Add(new BatchRow(job.Sequence.Kv, job.Input.GetRange(job.Fed, n).ToArray(), AllLogits: scores, SkipLogits: !scores && !(last && job.Sample)));
+                rows.Add(new BatchRow(job.Sequence.Kv, job.Input.GetRange(job.Fed, n).ToArray(), AllLogits: scores,
+                    SkipLogits: !scores && !(last && job.Sample), OutputPositions: job.ReadsWithin(n)));
                 jobs.Add(job);
             }
         }

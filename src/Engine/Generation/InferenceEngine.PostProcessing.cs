@@ -9,6 +9,9 @@ public sealed partial class InferenceEngine
     private void Advance(GenerationJob job, int fed, RowOutcome outcome)
     {
         job.Scores.AddRange(outcome.Scores);
+        if (outcome.Reads is { } reads)
+            foreach (var (index, values) in reads)
+                job.Reads[index] = values;
         job.Fed += fed;
         job.Sequence.FedCount += fed;
         if (job.Remaining > 0 || !job.Sample)

@@ -9,7 +9,9 @@ namespace Reasoning.Engine.Generation;
 /// <param name="Token">The drawn token, when the row finished its input and samples.</param>
 /// <param name="Error">Why the draw failed, for this row alone.</param>
 /// <param name="Scores">Scores of given tokens that this row's logits produced (empty for other rows).</param>
-internal readonly record struct RowOutcome(SampledToken? Token, Exception? Error, IReadOnlyList<ScoredToken> Scores);
+/// <param name="Reads">For a readout job: the values read, each with its index in the job's read positions.</param>
+internal readonly record struct RowOutcome(SampledToken? Token, Exception? Error, IReadOnlyList<ScoredToken> Scores,
+    IReadOnlyList<(int Index, float[] Values)>? Reads = null);
 
 /// <summary>
 /// Runs one planned step: the batched forward pass, then each row's draw and scores, on the loop thread and without
@@ -47,7 +49,7 @@ internal sealed class StepRunner(TransformerModel model, ThreadTeam team) : IDis
         }
         var drawn = new SampledToken?[rows.Count];
         var errors = new Exception?[rows.Count];
-        int vocab = model.Config.VocabSize;
+        int vocab = model.Config.OutputWidth;
         team.For(items.Count, k =>
         {
             var (r, i) = items[k];
@@ -69,8 +71,25 @@ internal sealed class StepRunner(TransformerModel model, ThreadTeam team) : IDis
             scores[r][target - job.ScoreStart - job.Scores.Count] = new ScoredToken(s.Id, s.Logprob, s.TopLogprobs);
         });
         for (int r = 0; r < rows.Count; r++)
-            outcomes[r] = new RowOutcome(drawn[r], errors[r], scores[r] ?? []);
+            outcomes[r] = new RowOutcome(drawn[r], errors[r], scores[r] ?? [], Reads(jobs[r], rows[r], logits[r].Span, vocab));
         return outcomes;
+    }
+
+    // A readout copies only the requested outputs of each read position: a handful of floats, not the whole row.
+    private static List<(int, float[])>? Reads(GenerationJob job, BatchRow row, ReadOnlySpan<float> logits, int width)
+    {
+        if (job.ReadPositions is not { } positions || row.OutputPositions is not { Length: > 0 } read)
+            return null;
+        var result = new List<(int, float[])>(read.Length);
+        int start = job.InputOffset + job.Fed;
+        for (int k = 0; k < read.Length; k++)
+        {
+            var values = new float[job.ReadIds.Length];
+            for (int j = 0; j < values.Length; j++)
+                values[j] = logits[k * width + job.ReadIds[j]];
+            result.Add((Array.BinarySearch(positions, start + read[k]), values));
+        }
+        return result;
     }
 
     // The row positions whose logits score a token not scored yet (a recomputation after a preemption scores nothing

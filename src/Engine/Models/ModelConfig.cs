@@ -7,12 +7,24 @@ namespace Reasoning.Engine.Models;
 /// <summary>The architectures the engine runs; each differs from Llama in a few flags.</summary>
 public enum Architecture
 {
-    /// <summary><c>LlamaForCausalLM</c>.</summary>
+    /// <summary><c>LlamaForCausalLM</c>, and <c>MistralForCausalLM</c> within its sliding window.</summary>
     Llama,
     /// <summary><c>Qwen2ForCausalLM</c>: biases on the q/k/v projections.</summary>
     Qwen2,
     /// <summary><c>Qwen3ForCausalLM</c>: RMSNorm over each head's q and k before RoPE; explicit head_dim.</summary>
     Qwen3,
+}
+
+/// <summary>What the model computes from its last hidden states.</summary>
+public enum ModelHead
+{
+    /// <summary>A language-model head: one logit per vocabulary id (<c>lm_head.weight</c>, or the tied embeddings).</summary>
+    LanguageModel,
+    /// <summary>
+    /// <c>Qwen2ForProcessRewardModel</c> (Qwen2.5-Math-PRM): no language-model head; a token-classification head
+    /// <c>score = Sequential(Linear(hidden, hidden), ReLU, Linear(hidden, 2))</c> gives two label logits per token.
+    /// </summary>
+    ProcessReward,
 }
 
 /// <summary>
@@ -36,7 +48,7 @@ public sealed record ModelConfig
     public required int IntermediateSize { get; init; }
     /// <summary>Number of rows of the embedding matrix.</summary>
     public required int VocabSize { get; init; }
-    /// <summary>The longest context the model was trained for.</summary>
+    /// <summary>The longest context the model was trained for (for Mistral, at most its attention's sliding window).</summary>
     public required int MaxPositionEmbeddings { get; init; }
     /// <summary>RoPE base frequency.</summary>
     public required double RopeTheta { get; init; }
@@ -50,6 +62,15 @@ public sealed record ModelConfig
     public IReadOnlyList<int> EosTokenIds { get; init; } = [];
     /// <summary>The beginning-of-sequence token id, when the config names one.</summary>
     public int? BosTokenId { get; init; }
+
+    /// <summary>The output head; <see cref="ModelHead.LanguageModel"/> unless config.json names a reward model.</summary>
+    public ModelHead Head { get; init; } = ModelHead.LanguageModel;
+
+    /// <summary>Label logits per token of a <see cref="ModelHead.ProcessReward"/> head (the HF class fixes 2).</summary>
+    public const int ProcessRewardLabels = 2;
+
+    /// <summary>Values the output head gives per token: the vocabulary size, or the label count of a score head.</summary>
+    public int OutputWidth => Head == ModelHead.ProcessReward ? ProcessRewardLabels : VocabSize;
 
     /// <summary>Query heads that share one key/value head.</summary>
     public int GroupSize => NumHeads / NumKvHeads;
@@ -88,7 +109,7 @@ public sealed record ModelConfig
             throw new ModelFormatException(source, "must hold a JSON object.");
 
         var reader = new JsonFields(root, source);
-        var architecture = ReadArchitecture(reader, source);
+        var (architecture, head) = ReadArchitecture(reader, source);
         int hidden = reader.PositiveInt("hidden_size");
         int heads = reader.PositiveInt("num_attention_heads");
         int kvHeads = reader.OptionalPositiveInt("num_key_value_heads") ?? heads;
@@ -113,6 +134,7 @@ public sealed record ModelConfig
         return new ModelConfig
         {
             Architecture = architecture,
+            Head = head,
             HiddenSize = hidden,
             NumLayers = reader.PositiveInt("num_hidden_layers"),
             NumHeads = heads,
@@ -120,7 +142,7 @@ public sealed record ModelConfig
             HeadDim = headDim,
             IntermediateSize = reader.PositiveInt("intermediate_size"),
             VocabSize = reader.PositiveInt("vocab_size"),
-            MaxPositionEmbeddings = reader.OptionalPositiveInt("max_position_embeddings") ?? 4096,
+            MaxPositionEmbeddings = ContextWindow(reader),
             RopeTheta = reader.OptionalDouble("rope_theta") ?? 10000.0,
             RmsNormEps = (float)(reader.OptionalDouble("rms_norm_eps") ?? 1e-6),
             TieWordEmbeddings = reader.OptionalBool("tie_word_embeddings") ?? false,
@@ -130,7 +152,17 @@ public sealed record ModelConfig
         };
     }
 
-    private static Architecture ReadArchitecture(JsonFields reader, string source)
+    // Mistral's sliding-window attention equals the engine's full attention while the context fits in the window, so
+    // the window bounds the context the engine accepts (Mistral-7B-v0.1: 4096 of 32768).
+    private static int ContextWindow(JsonFields reader)
+    {
+        int context = reader.OptionalPositiveInt("max_position_embeddings") ?? 4096;
+        if (!reader.StringList("architectures").Contains("MistralForCausalLM"))
+            return context;   // Qwen2 configs carry a sliding_window that use_sliding_window switches off
+        return reader.OptionalPositiveInt("sliding_window") is { } window && window < context ? window : context;
+    }
+
+    private static (Architecture, ModelHead) ReadArchitecture(JsonFields reader, string source)
     {
         var names = reader.StringList("architectures");
         string? modelType = reader.OptionalString("model_type");
@@ -138,26 +170,31 @@ public sealed record ModelConfig
         {
             switch (name)
             {
-                case "LlamaForCausalLM": return Architecture.Llama;
-                case "Qwen2ForCausalLM": return Architecture.Qwen2;
-                case "Qwen3ForCausalLM": return Architecture.Qwen3;
+                case "LlamaForCausalLM": return (Architecture.Llama, ModelHead.LanguageModel);
+                // Mistral is Llama's layout (same tensor names, no biases) with sliding-window attention.
+                case "MistralForCausalLM": return (Architecture.Llama, ModelHead.LanguageModel);
+                case "Qwen2ForCausalLM": return (Architecture.Qwen2, ModelHead.LanguageModel);
+                case "Qwen3ForCausalLM": return (Architecture.Qwen3, ModelHead.LanguageModel);
+                case "Qwen2ForProcessRewardModel": return (Architecture.Qwen2, ModelHead.ProcessReward);
             }
         }
         switch (modelType)
         {
-            case "llama" when names.Count == 0: return Architecture.Llama;
-            case "qwen2" when names.Count == 0: return Architecture.Qwen2;
-            case "qwen3" when names.Count == 0: return Architecture.Qwen3;
+            case "llama" when names.Count == 0: return (Architecture.Llama, ModelHead.LanguageModel);
+            case "qwen2" when names.Count == 0: return (Architecture.Qwen2, ModelHead.LanguageModel);
+            case "qwen3" when names.Count == 0: return (Architecture.Qwen3, ModelHead.LanguageModel);
         }
         string named = names.Count > 0 ? string.Join(", ", names) : $"model_type '{modelType}'";
         throw new ModelFormatException(source,
-            $"architecture {named} is not supported; supported: LlamaForCausalLM, Qwen2ForCausalLM, Qwen3ForCausalLM.");
+            $"architecture {named} is not supported; supported: LlamaForCausalLM, MistralForCausalLM, Qwen2ForCausalLM, Qwen3ForCausalLM, Qwen2ForProcessRewardModel.");
     }
 
     /// <summary>Writes this configuration as a Hugging Face <c>config.json</c> text.</summary>
     public string ToJson()
     {
-        var (archName, modelType) = Architecture switch
+        if (Head == ModelHead.ProcessReward && Architecture != Architecture.Qwen2)
+            throw new InvalidOperationException($"a process-reward head exists only on Qwen2 (Qwen2ForProcessRewardModel); this config is {Architecture}.");
+        var (archName, modelType) = Head == ModelHead.ProcessReward ? ("Qwen2ForProcessRewardModel", "qwen2") : Architecture switch
         {
             Architecture.Qwen2 => ("Qwen2ForCausalLM", "qwen2"),
             Architecture.Qwen3 => ("Qwen3ForCausalLM", "qwen3"),

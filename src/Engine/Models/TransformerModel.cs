@@ -16,8 +16,13 @@ public sealed class TransformerModel : IDisposable
     public string Source { get; }
     /// <summary>Token embeddings, [vocab, hidden].</summary>
     public WeightMatrix Embeddings { get; }
-    /// <summary>Output head, [vocab, hidden]; the same object as <see cref="Embeddings"/> when tied.</summary>
-    public WeightMatrix LmHead { get; }
+    /// <summary>
+    /// Language-model head, [vocab, hidden]; the same object as <see cref="Embeddings"/> when tied; null for a model
+    /// with a <see cref="ScoreHead"/> instead.
+    /// </summary>
+    public WeightMatrix? LmHead { get; }
+    /// <summary>The token-classification head of a process reward model (<see cref="ModelHead.ProcessReward"/>); null otherwise.</summary>
+    public ScoreHead? ScoreHead { get; }
     /// <summary>The final RMSNorm, [hidden].</summary>
     public float[] FinalNorm { get; }
     /// <summary>The blocks.</summary>
@@ -27,16 +32,19 @@ public sealed class TransformerModel : IDisposable
     /// <summary>Bytes of weights held in memory.</summary>
     public long WeightBytes { get; }
 
-    private TransformerModel(ModelConfig config, string source, WeightMatrix embeddings, WeightMatrix lmHead, float[] finalNorm, IReadOnlyList<LayerWeights> layers)
+    private TransformerModel(ModelConfig config, string source, WeightMatrix embeddings, WeightMatrix? lmHead, ScoreHead? scoreHead,
+        float[] finalNorm, IReadOnlyList<LayerWeights> layers)
     {
         Config = config;
         Source = source;
         Embeddings = embeddings;
         LmHead = lmHead;
+        ScoreHead = scoreHead;
         FinalNorm = finalNorm;
         Layers = layers;
         Rope = new Rope(config.HeadDim, config.RopeTheta, Math.Min(config.MaxPositionEmbeddings, 8192));
-        WeightBytes = embeddings.ByteLength + (ReferenceEquals(lmHead, embeddings) ? 0 : lmHead.ByteLength)
+        WeightBytes = embeddings.ByteLength + (lmHead is null || ReferenceEquals(lmHead, embeddings) ? 0 : lmHead.ByteLength)
+            + (scoreHead?.ByteLength ?? 0)
             + layers.Sum(l => l.Q.ByteLength + l.K.ByteLength + l.V.ByteLength + l.O.ByteLength + l.Gate.ByteLength + l.Up.ByteLength + l.Down.ByteLength);
     }
 
@@ -59,8 +67,16 @@ public sealed class TransformerModel : IDisposable
         {
             long hidden = config.HiddenSize, vocab = config.VocabSize;
             var embeddings = Matrix(store, "model.embed_tokens.weight", vocab, hidden, owned);
-            WeightMatrix lmHead;
-            if (store.Contains("lm_head.weight") && !config.TieWordEmbeddings)
+            WeightMatrix? lmHead = null;
+            ScoreHead? scoreHead = null;
+            // A reward model's checkpoint may still carry an lm_head from its base model; the head it is read with is
+            // the score head, so that tensor is ignored (as vLLM's loader does).
+            if (config.Head == ModelHead.ProcessReward)
+            {
+                scoreHead = ScoreHead.Load(store, config.HiddenSize, ModelConfig.ProcessRewardLabels);
+                owned.Add(scoreHead);
+            }
+            else if (store.Contains("lm_head.weight") && !config.TieWordEmbeddings)
                 lmHead = Matrix(store, "lm_head.weight", vocab, hidden, owned);
             else if (config.TieWordEmbeddings)
                 lmHead = embeddings;
@@ -73,7 +89,7 @@ public sealed class TransformerModel : IDisposable
                 var layer = LoadLayer(config, store, $"model.layers.{i}.", owned);
                 layers.Add(layer);
             }
-            return new TransformerModel(config, source, embeddings, lmHead, finalNorm, layers);
+            return new TransformerModel(config, source, embeddings, lmHead, scoreHead, finalNorm, layers);
         }
         catch
         {
@@ -119,8 +135,9 @@ public sealed class TransformerModel : IDisposable
     public void Dispose()
     {
         Embeddings.Dispose();
-        if (!ReferenceEquals(LmHead, Embeddings))
+        if (LmHead is not null && !ReferenceEquals(LmHead, Embeddings))
             LmHead.Dispose();
+        ScoreHead?.Dispose();
         foreach (var l in Layers)
             l.Dispose();
     }
