@@ -30,15 +30,25 @@ public sealed class ChatPromptRenderer
     /// <param name="messages">The conversation.</param>
     /// <param name="tools">The function tools to offer (empty: none).</param>
     /// <param name="enableThinking">Qwen3: false opens the answer with an empty &lt;think&gt; block.</param>
+    /// <param name="instructions">ChatOptions.Instructions (what an agent's instructions become): put before the
+    /// conversation's own system message, in the same system turn, separated by a blank line.</param>
     /// <exception cref="InvalidRequestException">A message holds content the engine cannot show the model (an image, a
     /// file), a Llama 3 turn makes more than one call, or tools are offered to Llama 3 with no user message.</exception>
-    public string Render(IEnumerable<Microsoft.Extensions.AI.ChatMessage> messages, IReadOnlyList<AIFunctionDeclaration> tools, bool enableThinking = true)
+    public string Render(IEnumerable<Microsoft.Extensions.AI.ChatMessage> messages, IReadOnlyList<AIFunctionDeclaration> tools, bool enableThinking = true,
+        string? instructions = null)
     {
         ArgumentNullException.ThrowIfNull(messages);
         ArgumentNullException.ThrowIfNull(tools);
         var converted = new List<EngineMessage>();
         foreach (var message in messages)
             Convert(message, converted);
+        if (!string.IsNullOrEmpty(instructions))
+        {
+            if (converted.Count > 0 && converted[0].Role == "system")
+                converted[0] = new EngineMessage("system", instructions + "\n\n" + converted[0].Content);
+            else
+                converted.Insert(0, new EngineMessage("system", instructions));
+        }
         if (tools.Count > 0)
             converted = ToolFormat == ToolCallFormat.Hermes ? WithHermesTools(converted, tools) : WithLlama3Tools(converted, tools);
         return _template is null ? RenderPlain(converted) : RenderWithTemplate(_template, converted, enableThinking);

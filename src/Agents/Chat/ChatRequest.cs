@@ -39,7 +39,7 @@ internal sealed record ChatRequest(string Prompt, IReadOnlyList<int> PromptIds, 
         var tools = ToolPrompts.Functions(options);
         var enableThinking = Property<bool?>(options, ChatPropertyNames.EnableThinking, "a bool") ?? true;
         var strategy = Property<string>(options, ChatPropertyNames.ReasoningStrategy, "a strategy name such as \"cons@8\"");
-        var prompt = renderer.Render(messages, tools, enableThinking);
+        var prompt = renderer.Render(messages, tools, enableThinking, options?.Instructions);
         // The template writes its own BOS and control tokens; nothing more is added.
         var ids = tokenizer.Encode(prompt, addSpecialTokens: false);
         if (ids.Count == 0)
