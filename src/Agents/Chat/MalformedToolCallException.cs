@@ -3,10 +3,8 @@ using Reasoning.Orchestrator;
 namespace Reasoning.Agents.Chat;
 
 /// <summary>
-/// The model wrote a tool call that cannot be read: a <c>&lt;tool_call&gt;</c> block whose body is not a JSON object
-/// or has no function name, or a Llama 3 call whose JSON is cut off. Calls that name a function but carry
-/// arguments that are not a JSON object are not this error: they come back as a <c>FunctionCallContent</c> whose
-/// <c>Exception</c> says so, and the function-invocation middleware reports that to the model as the tool's result.
+/// The model wrote a tool call that cannot be read: a <c>&lt;tool_call&gt;</c> block whose body is not a JSON object,
+/// has no function name or has arguments that are not a JSON object, or a Llama 3 call whose JSON is cut off.
 /// </summary>
 public sealed class MalformedToolCallException : MalformedOutputException
 {

@@ -29,9 +29,8 @@ public sealed partial class ReasoningChatClient
         return strategy;
     }
 
-    private async Task<StrategyOutcome> RunStrategyAsync(ChatRequest request, string name, Channel<ChatResponseUpdate>? events, CancellationToken cancellationToken)
+    private async Task<StrategyOutcome> RunStrategyAsync(ChatRequest request, IReasoningStrategy strategy, Channel<ChatResponseUpdate>? events, CancellationToken cancellationToken)
     {
-        var strategy = ResolveStrategy(name);
         var id = NewId();
         var endText = _tokenizer.EosTokenIds.Select(eos => _tokenizer.Decode([eos])).Where(t => t.Length > 0).Concat(request.StopSequences).ToArray();
         var task = _options.TaskFactory?.Invoke(request.Prompt) ?? new ChatReasoningTask(request.Prompt, endText);
@@ -75,11 +74,10 @@ public sealed partial class ReasoningChatClient
         return new StrategyOutcome(response);
     }
 
-    private async IAsyncEnumerable<ChatResponseUpdate> StreamStrategyAsync(ChatRequest request, string name, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<ChatResponseUpdate> StreamStrategyAsync(ChatRequest request, IReasoningStrategy strategy, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        ResolveStrategy(name);   // an unknown name fails before anything runs
         var updates = Channel.CreateUnbounded<ChatResponseUpdate>();
-        var running = RunStrategyAsync(request, name, updates, cancellationToken);
+        var running = RunStrategyAsync(request, strategy, updates, cancellationToken);
         _ = running.ContinueWith(_ => updates.Writer.TryComplete(), TaskScheduler.Default);
         await foreach (var update in updates.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
             yield return update;

@@ -88,7 +88,7 @@ public sealed partial class ReasoningChatClient : IChatClient
     {
         var request = ChatRequest.Create(messages, options, _options, _renderer, _tokenizer);
         if (request.Strategy is { } strategy)
-            return (await RunStrategyAsync(request, strategy, null, cancellationToken).ConfigureAwait(false)).Response;
+            return (await RunStrategyAsync(request, ResolveStrategy(strategy), null, cancellationToken).ConfigureAwait(false)).Response;
         using var sequence = _engine.CreateSequence();
         var result = await TextGeneration.CollectAsync(sequence, _tokenizer, request.PromptIds, request.PromptIds, request.TextOptions, cancellationToken).ConfigureAwait(false);
         var answer = Finish(request, result.Text, result.Finish, result.Tokens.Count, request.PromptIds.Count);
@@ -108,7 +108,7 @@ public sealed partial class ReasoningChatClient : IChatClient
     {
         // Checked before the first MoveNext, so a bad request fails where it is made.
         var request = ChatRequest.Create(messages, options, _options, _renderer, _tokenizer);
-        return request.Strategy is { } strategy ? StreamStrategyAsync(request, strategy, cancellationToken) : StreamAsync(request, cancellationToken);
+        return request.Strategy is { } strategy ? StreamStrategyAsync(request, ResolveStrategy(strategy), cancellationToken) : StreamAsync(request, cancellationToken);
     }
 
     private async IAsyncEnumerable<ChatResponseUpdate> StreamAsync(ChatRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -122,6 +122,8 @@ public sealed partial class ReasoningChatClient : IChatClient
         {
             await foreach (var token in TextGeneration.StreamAsync(sequence, _tokenizer, request.PromptIds, request.TextOptions, cancellationToken).ConfigureAwait(false))
             {
+                // Tokens the engine already produced may be waiting; none is shown after the caller cancels.
+                cancellationToken.ThrowIfCancellationRequested();
                 tokens++;
                 raw.Append(token.Text);
                 if (token.Token.Finish is { } f)

@@ -14,11 +14,11 @@ public sealed record ParsedToolOutput(string Text, IReadOnlyList<FunctionCallCon
 /// blocks, or Llama 3's answer that is one JSON object <c>{"name": …, "parameters": …}</c>.
 /// </summary>
 /// <remarks>
-/// A call that names a function with arguments that are not a JSON object becomes a <see cref="FunctionCallContent"/>
-/// with <see cref="FunctionCallContent.Exception"/> set (Microsoft.Extensions.AI's convention: the function-invocation
-/// middleware does not run the function and tells the model what was wrong). A call with no readable name has nothing
-/// to invoke and raises <see cref="MalformedToolCallException"/>. A Llama 3 answer that is JSON without a <c>name</c>
-/// is an ordinary answer (a model may answer in JSON).
+/// A call that cannot be read whole (its body is not JSON, it has no function name, its arguments are not a JSON
+/// object) raises <see cref="MalformedToolCallException"/>: Microsoft.Extensions.AI's function-invocation middleware
+/// ignores <see cref="FunctionCallContent.Exception"/> and would invoke the function with no arguments, so a half-read
+/// call is never handed on. A Llama 3 answer that is JSON without a <c>name</c> is an ordinary answer (a model may
+/// answer in JSON).
 /// </remarks>
 public static class ToolCallParser
 {
@@ -29,7 +29,7 @@ public static class ToolCallParser
     private const string PythonTag = "<|python_tag|>";
 
     /// <summary>Parses <paramref name="output"/> written in <paramref name="format"/>.</summary>
-    /// <exception cref="MalformedToolCallException">A call has no readable name (its JSON is broken or lacks one).</exception>
+    /// <exception cref="MalformedToolCallException">A call cannot be read: broken JSON, no name, or arguments that are not an object.</exception>
     public static ParsedToolOutput Parse(string output, ToolCallFormat format)
     {
         ArgumentNullException.ThrowIfNull(output);
@@ -116,10 +116,7 @@ public static class ToolCallParser
             }
         }
         if (arguments.ValueKind != JsonValueKind.Object)
-            return new FunctionCallContent(callId, name.GetString()!)
-            {
-                Exception = new MalformedToolCallException($"the arguments of '{name.GetString()}' are not a JSON object: {Shorten(arguments.GetRawText())}", output),
-            };
+            throw new MalformedToolCallException($"the arguments of '{name.GetString()}' are not a JSON object: {Shorten(arguments.GetRawText())}", output);
         var dictionary = new Dictionary<string, object?>();
         foreach (var property in arguments.EnumerateObject())
             dictionary[property.Name] = property.Value.Clone();

@@ -1,0 +1,72 @@
+using FluentAssertions;
+using Microsoft.Extensions.AI;
+using Reasoning.Agents.Chat;
+using Reasoning.Engine.Tokenization;
+using Xunit;
+using ChatMessage = Microsoft.Extensions.AI.ChatMessage;
+
+namespace Reasoning.Agents.Tests.Chat;
+
+/// <summary>
+/// The real Microsoft.Extensions.AI function-invocation middleware around a scripted model: the script renders each
+/// request with <see cref="ChatPromptRenderer"/> (as <see cref="ReasoningChatClient"/> does) and answers with recorded
+/// Qwen outputs read by <see cref="ToolCallParser"/>, so everything but the sampling is the client's own path.
+/// </summary>
+public class FunctionInvocationTests
+{
+    /// <summary>A model that answers turn i with outputs[i], recording the prompts it was shown.</summary>
+    private sealed class ScriptedQwen(params string[] outputs) : IChatClient
+    {
+        private readonly ChatPromptRenderer _renderer = new(new ChatTemplate(ChatTemplateFamily.ChatMl, ToolResponsesAsUser: true));
+        public List<string> Prompts { get; } = [];
+
+        public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+        {
+            var tools = options?.Tools?.OfType<AIFunctionDeclaration>().ToList() ?? [];
+            Prompts.Add(_renderer.Render(messages, tools));
+            var parsed = ToolCallParser.Parse(outputs[Prompts.Count - 1], ToolCallFormat.Hermes);
+            var contents = new List<AIContent>();
+            if (parsed.Text.Length > 0)
+                contents.Add(new TextContent(parsed.Text));
+            contents.AddRange(parsed.Calls);
+            return Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, contents))
+            {
+                FinishReason = parsed.Calls.Count > 0 ? ChatFinishReason.ToolCalls : ChatFinishReason.Stop,
+            });
+        }
+
+        public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException("the script answers whole responses");
+
+        public object? GetService(Type serviceType, object? serviceKey = null) => null;
+
+        public void Dispose()
+        {
+        }
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task UseFunctionInvocation_runs_the_tool_the_model_asked_for_and_shows_the_model_its_result()
+    {
+        var calls = new List<(string City, string Unit)>();
+        var weather = AIFunctionFactory.Create((string city, string unit) =>
+        {
+            calls.Add((city, unit));
+            return $"18 degrees {unit} in {city}";
+        }, "get_weather", "Current weather of a city.");
+        var model = new ScriptedQwen(
+            "<tool_call>\n{\"name\": \"get_weather\", \"arguments\": {\"city\": \"Paris\", \"unit\": \"celsius\"}}\n</tool_call>",
+            "It is 18 degrees and sunny in Paris.");
+        using var client = new ChatClientBuilder(model).UseFunctionInvocation().Build();
+
+        var response = await client.GetResponseAsync([new ChatMessage(ChatRole.User, "Weather in Paris?")], new ChatOptions { Tools = [weather] });
+
+        calls.Should().Equal(("Paris", "celsius"));
+        response.Text.Should().Be("It is 18 degrees and sunny in Paris.");
+        model.Prompts.Should().HaveCount(2);
+        model.Prompts[0].Should().Contain("<tools>\n{\"type\": \"function\", \"function\": {\"name\": \"get_weather\"");
+        model.Prompts[1].Should().EndWith(
+            "<|im_start|>assistant\n<tool_call>\n{\"name\": \"get_weather\", \"arguments\": {\"city\": \"Paris\", \"unit\": \"celsius\"}}\n</tool_call><|im_end|>\n"
+            + "<|im_start|>user\n<tool_response>\n18 degrees celsius in Paris\n</tool_response><|im_end|>\n<|im_start|>assistant\n");
+    }
+}
