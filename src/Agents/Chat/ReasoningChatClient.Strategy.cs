@@ -48,7 +48,8 @@ public sealed partial class ReasoningChatClient
         }
         var chosen = result.Chosen >= 0 ? result.Candidates[result.Chosen] : null;
         var text = chosen is null ? "" : ChatReasoningTask.Cut(chosen.GeneratedText, endText);
-        var finish = chosen?.Outcome?.Kind is ThreadOutcomeKind.Budget or ThreadOutcomeKind.ContextFull ? Reasoning.Engine.Generation.FinishReason.Length : Reasoning.Engine.Generation.FinishReason.Stop;
+        // A trace that wrote an end-of-sequence token or a stop sequence stopped; any other ran out of tokens.
+        var finish = chosen is null || text.Length < chosen.GeneratedText.Length ? Reasoning.Engine.Generation.FinishReason.Stop : Reasoning.Engine.Generation.FinishReason.Length;
         var answer = Finish(request, text, finish, run.TotalTokens, request.PromptIds.Count, id);
         var tree = ReasoningTree.ToJson(result.Root);
         var message = new ChatMessage(ChatRole.Assistant, answer.Contents) { MessageId = id };

@@ -69,4 +69,18 @@ public class FunctionInvocationTests
             "<|im_start|>assistant\n<tool_call>\n{\"name\": \"get_weather\", \"arguments\": {\"city\": \"Paris\", \"unit\": \"celsius\"}}\n</tool_call><|im_end|>\n"
             + "<|im_start|>user\n<tool_response>\n18 degrees celsius in Paris\n</tool_response><|im_end|>\n<|im_start|>assistant\n");
     }
+
+    [Fact(Timeout = 60_000)]
+    public async Task A_broken_call_reaches_the_caller_as_a_typed_error_through_the_middleware()
+    {
+        var invoked = 0;
+        var add = AIFunctionFactory.Create((int a, int b) => { invoked++; return a + b; }, "add", "Adds two numbers.");
+        var model = new ScriptedQwen("<tool_call>\n{\"name\": \"add\", \"arguments\": [2, 3]}\n</tool_call>");
+        using var client = new ChatClientBuilder(model).UseFunctionInvocation().Build();
+
+        var act = () => client.GetResponseAsync([new ChatMessage(ChatRole.User, "Add 2 and 3")], new ChatOptions { Tools = [add] });
+
+        (await act.Should().ThrowAsync<MalformedToolCallException>()).Which.Message.Should().Contain("not a JSON object");
+        invoked.Should().Be(0);
+    }
 }
