@@ -15,6 +15,10 @@ public sealed partial class ReasoningChatClient
 {
     private sealed record StrategyOutcome(ChatResponse Response);
 
+    /// <summary>Checks that <paramref name="strategy"/> names a strategy this client can run on chat prompts.</summary>
+    /// <exception cref="InvalidRequestException">The name is unknown, or the strategy needs a task of its own (APR, pass@N).</exception>
+    public void CheckStrategy(string strategy) => ResolveStrategy(strategy);
+
     /// <summary>Resolves a strategy name, refusing those the task cannot serve.</summary>
     /// <exception cref="InvalidRequestException">The name is unknown, or the strategy needs task knowledge the generic chat task lacks.</exception>
     private IReasoningStrategy ResolveStrategy(string name)

@@ -14,37 +14,6 @@ namespace Reasoning.Agents.Tests.Chat;
 /// </summary>
 public class FunctionInvocationTests
 {
-    /// <summary>A model that answers turn i with outputs[i], recording the prompts it was shown.</summary>
-    private sealed class ScriptedQwen(params string[] outputs) : IChatClient
-    {
-        private readonly ChatPromptRenderer _renderer = new(new ChatTemplate(ChatTemplateFamily.ChatMl, ToolResponsesAsUser: true));
-        public List<string> Prompts { get; } = [];
-
-        public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
-        {
-            var tools = options?.Tools?.OfType<AIFunctionDeclaration>().ToList() ?? [];
-            Prompts.Add(_renderer.Render(messages, tools));
-            var parsed = ToolCallParser.Parse(outputs[Prompts.Count - 1], ToolCallFormat.Hermes);
-            var contents = new List<AIContent>();
-            if (parsed.Text.Length > 0)
-                contents.Add(new TextContent(parsed.Text));
-            contents.AddRange(parsed.Calls);
-            return Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, contents))
-            {
-                FinishReason = parsed.Calls.Count > 0 ? ChatFinishReason.ToolCalls : ChatFinishReason.Stop,
-            });
-        }
-
-        public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
-            throw new NotSupportedException("the script answers whole responses");
-
-        public object? GetService(Type serviceType, object? serviceKey = null) => null;
-
-        public void Dispose()
-        {
-        }
-    }
-
     [Fact(Timeout = 60_000)]
     public async Task UseFunctionInvocation_runs_the_tool_the_model_asked_for_and_shows_the_model_its_result()
     {
