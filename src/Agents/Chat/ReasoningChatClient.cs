@@ -174,17 +174,7 @@ public sealed partial class ReasoningChatClient : IChatClient
     {
         var contents = new List<AIContent>();
         var reason = finish == EngineFinish.Length ? ChatFinishReason.Length : ChatFinishReason.Stop;
-        var parsed = new ParsedToolOutput(text, []);
-        if (request.Tools.Count > 0)
-        {
-            try
-            {
-                parsed = ToolCallParser.Parse(text, ToolFormat);
-            }
-            catch (MalformedToolCallException) when (_options.MalformedToolCalls == MalformedToolCallHandling.ReturnText)
-            {
-            }
-        }
+        var parsed = request.Tools.Count > 0 ? ReadToolCalls(text, ToolFormat, _options.MalformedToolCalls) : new ParsedToolOutput(text, []);
         if (parsed.Text.Length > 0 || parsed.Calls.Count == 0)
             contents.Add(new TextContent(parsed.Text));
         contents.AddRange(parsed.Calls);
@@ -192,6 +182,19 @@ public sealed partial class ReasoningChatClient : IChatClient
             reason = ChatFinishReason.ToolCalls;
         var usage = new UsageDetails { InputTokenCount = inputTokens, OutputTokenCount = outputTokens, TotalTokenCount = inputTokens + outputTokens };
         return new Answer(id ?? NewId(), contents, reason, usage);
+    }
+
+    /// <summary>The calls in an answer; a broken call raises or becomes the answer's text, as <paramref name="handling"/> says.</summary>
+    internal static ParsedToolOutput ReadToolCalls(string text, ToolCallFormat format, MalformedToolCallHandling handling)
+    {
+        try
+        {
+            return ToolCallParser.Parse(text, format);
+        }
+        catch (MalformedToolCallException) when (handling == MalformedToolCallHandling.ReturnText)
+        {
+            return new ParsedToolOutput(text, []);
+        }
     }
 
     /// <inheritdoc />

@@ -142,6 +142,28 @@ public sealed class StrategyChatTests : IDisposable
         _tiny.Engine.Pool.FreeCount.Should().Be(free);
     }
 
+    /// <summary>A task that verifies traces whose answer has an even number of characters.</summary>
+    private sealed class EvenLengthTask(string prompt) : Reasoning.Orchestrator.IReasoningTask
+    {
+        public string Prompt(Reasoning.Orchestrator.PromptStyle style) => prompt;
+        public string BuildChildContext(string parentTrace, Reasoning.Orchestrator.Apr.AprChildCall call) => throw new NotSupportedException();
+        public string? AnswerOf(string trace) => trace[prompt.Length..];
+        public bool Verify(string trace) => (trace.Length - prompt.Length) % 2 == 0;
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task A_task_factory_lets_strategies_that_need_a_verifier_run()
+    {
+        using var client = new ReasoningChatClient(_tiny.Engine, _tiny.Tokenizer, new ReasoningChatClientOptions { TaskFactory = p => new EvenLengthTask(p) });
+
+        var response = await client.GetResponseAsync(Question, With("pass@4", 6, temperature: 1f, seed: 2));
+
+        var traces = Tree(response)["children"]!.AsArray().Select(c => c!["text"]!.GetValue<string>()).ToList();
+        var prompt = client.RenderPrompt(Question);
+        var firstEven = traces.FindIndex(t => (t.Length - prompt.Length) % 2 == 0);
+        ((int)response.AdditionalProperties![ChatPropertyNames.ReasoningChosen]!).Should().Be(firstEven);
+    }
+
     /// <summary>The majority rule written out: most votes; on a tie the answer whose first trace comes first; −1 with no answers.</summary>
     private static int MajorityHere(IReadOnlyList<string?> answers)
     {

@@ -119,3 +119,23 @@ public class ToolCallParserTests
         act.Should().Throw<MalformedToolCallException>().WithMessage("*not valid JSON*");
     }
 }
+
+public class MalformedToolCallHandlingTests
+{
+    private const string Broken = "<tool_call>\n{\"name\": \"add\", \"arguments\": {\"a\": 1,\n</tool_call>";
+
+    [Fact]
+    public void Throw_raises_the_typed_error()
+    {
+        var act = () => ReasoningChatClient.ReadToolCalls(Broken, ToolCallFormat.Hermes, MalformedToolCallHandling.Throw);
+
+        act.Should().Throw<MalformedToolCallException>();
+    }
+
+    [Fact]
+    public void ReturnText_gives_the_raw_output_as_the_answer()
+    {
+        ReasoningChatClient.ReadToolCalls(Broken, ToolCallFormat.Hermes, MalformedToolCallHandling.ReturnText)
+            .Should().BeEquivalentTo(new ParsedToolOutput(Broken, []));
+    }
+}
