@@ -82,11 +82,25 @@ public sealed partial class ReasoningChatClient
     private async IAsyncEnumerable<ChatResponseUpdate> StreamStrategyAsync(ChatRequest request, IReasoningStrategy strategy, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var updates = Channel.CreateUnbounded<ChatResponseUpdate>();
-        var running = RunStrategyAsync(request, strategy, updates, cancellationToken);
+        // A reader that stops early cancels the run, so its threads do not hold KV pages until they finish alone.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var running = RunStrategyAsync(request, strategy, updates, stop.Token);
         _ = running.ContinueWith(_ => updates.Writer.TryComplete(), TaskScheduler.Default);
-        await foreach (var update in updates.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
-            yield return update;
-        var response = (await running.ConfigureAwait(false)).Response;
+        ChatResponse response;
+        try
+        {
+            await foreach (var update in updates.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
+                yield return update;
+            response = (await running.ConfigureAwait(false)).Response;
+        }
+        finally
+        {
+            if (!running.IsCompleted)
+            {
+                await stop.CancelAsync().ConfigureAwait(false);
+                await running.ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
+            }
+        }
         // The last update carries the answer as the non-streaming response has it, with the tree and the usage.
         var contents = new List<AIContent>(response.Messages[0].Contents) { new UsageContent(response.Usage!) };
         var last = Update(response.ResponseId!, contents);

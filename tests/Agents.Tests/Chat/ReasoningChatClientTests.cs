@@ -81,6 +81,25 @@ public sealed class ReasoningChatClientTests : IDisposable
     }
 
     [Fact(Timeout = 60_000)]
+    public async Task With_tools_offered_the_prompt_holds_them_and_streaming_still_equals_the_whole_answer()
+    {
+        var options = new ChatOptions { MaxOutputTokens = 12, Temperature = 0.7f, Seed = 3, Tools = [ChatPromptRendererTests.Weather()] };
+        var prompt = _client.RenderPrompt(Conversation, options);
+        prompt.Should().StartWith("<|im_start|>system\nBe brief.\n\n# Tools\n").And.EndWith("<|im_start|>user\nHello there<|im_end|>\n<|im_start|>assistant\n");
+
+        var whole = await _client.GetResponseAsync(Conversation, options);
+        var updates = new List<ChatResponseUpdate>();
+        await foreach (var update in _client.GetStreamingResponseAsync(Conversation, options))
+            updates.Add(update);
+
+        var (promptTokens, generated, text) = await DirectAsync(prompt, new SamplingOptions { MaxTokens = 12, Temperature = 0.7f, Seed = 3 });
+        whole.Usage!.InputTokenCount.Should().Be(promptTokens);
+        whole.Usage.OutputTokenCount.Should().Be(generated.Count);
+        whole.Text.Should().Be(text, "a random model writes no <tool_call>, so the answer is its text");
+        updates.ToChatResponse().Text.Should().Be(text);
+    }
+
+    [Fact(Timeout = 60_000)]
     public async Task A_stop_sequence_cuts_the_answer_before_it_and_finishes_with_stop()
     {
         var free = await _client.GetResponseAsync(Conversation, new ChatOptions { MaxOutputTokens = 16 });

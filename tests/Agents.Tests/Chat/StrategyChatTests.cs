@@ -142,6 +142,18 @@ public sealed class StrategyChatTests : IDisposable
         _tiny.Engine.Pool.FreeCount.Should().Be(free);
     }
 
+    [Fact(Timeout = 60_000)]
+    public async Task A_reader_that_stops_reading_a_strategy_stream_early_gets_every_page_back()
+    {
+        int free = _tiny.Engine.Pool.FreeCount;
+
+        await foreach (var update in _client.GetStreamingResponseAsync(Question, With("cons@3", 1500, temperature: 1f)))
+            if (update.AdditionalProperties?.ContainsKey(ChatPropertyNames.ReasoningEvent) == true)
+                break;
+
+        _tiny.Engine.Pool.FreeCount.Should().Be(free);
+    }
+
     /// <summary>A task that verifies traces whose answer has an even number of characters.</summary>
     private sealed class EvenLengthTask(string prompt) : Reasoning.Orchestrator.IReasoningTask
     {
