@@ -25,22 +25,22 @@ public sealed class AStarSearch : ISearchMethod
     /// <param name="stepCost">g's cost of one step (λ).</param>
     /// <param name="aggregation">How a path's step scores make the score h is taken from.</param>
     /// <param name="maxOpen">Most open states kept (null: no bound); see <see cref="MaxOpen"/>.</param>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="children"/> or <paramref name="maxOpen"/> is below 1, or the step cost is negative.</exception>
     /// <param name="deeperFirstOnTies">States of equal f leave last-pushed first (the latest expansion's children: the
     /// deeper path) instead of first-pushed first.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="children"/> or <paramref name="maxOpen"/> is below 1, or the step cost is negative.</exception>
     public AStarSearch(int children = 4, double stepCost = 0, StepAggregation aggregation = StepAggregation.Last, int? maxOpen = null,
         bool deeperFirstOnTies = true)
     {
-        DeeperFirstOnTies = deeperFirstOnTies;
         ArgumentOutOfRangeException.ThrowIfLessThan(children, 1);
-        if (maxOpen is < 1)
-            throw new ArgumentOutOfRangeException(nameof(maxOpen), maxOpen, "at least one open state must be kept.");
-        MaxOpen = maxOpen;
         if (!(stepCost >= 0) || double.IsInfinity(stepCost))
             throw new ArgumentOutOfRangeException(nameof(stepCost), stepCost, "the step cost must be a finite number ≥ 0.");
+        if (maxOpen is < 1)
+            throw new ArgumentOutOfRangeException(nameof(maxOpen), maxOpen, "at least one open state must be kept.");
         Children = children;
         StepCost = stepCost;
         Aggregation = aggregation;
+        MaxOpen = maxOpen;
+        DeeperFirstOnTies = deeperFirstOnTies;
     }
 
     /// <summary>Children sampled per expansion (k).</summary>
