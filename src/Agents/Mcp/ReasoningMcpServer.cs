@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using ModelContextProtocol.Protocol;
 using Reasoning.Agents.Application;
 
 namespace Reasoning.Agents.Mcp;
@@ -25,7 +26,8 @@ public static class ReasoningMcpServer
         builder.Services.AddReasoningApplication(options);
         builder.Services.AddMcpServer(o => o.ServerInfo = new() { Name = Name, Version = Version })
             .WithStdioServerTransport()
-            .WithTools<ReasoningMcpTools>();
+            .WithTools<ReasoningMcpTools>()
+            .WithRequestFilters(CheckArguments);
         using var host = builder.Build();
         await host.RunAsync(cancellationToken).ConfigureAwait(false);
     }
@@ -43,7 +45,8 @@ public static class ReasoningMcpServer
         builder.Services.AddReasoningApplication(options);
         builder.Services.AddMcpServer(o => o.ServerInfo = new() { Name = Name, Version = Version })
             .WithHttpTransport()
-            .WithTools<ReasoningMcpTools>();
+            .WithTools<ReasoningMcpTools>()
+            .WithRequestFilters(CheckArguments);
         await using var app = builder.Build();
         app.UseRouting();
         app.MapMcp();
@@ -59,6 +62,12 @@ public static class ReasoningMcpServer
         }
         await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
     }
+
+    /// <summary>Answers a call whose arguments do not fit the tool with a tool error naming the argument, before the SDK binds them.</summary>
+    private static void CheckArguments(IMcpRequestFilterBuilder filters) => filters.AddCallToolFilter(next => (request, cancellationToken) =>
+        request.Params is { } call && ToolArguments.Problem(call.Name, call.Arguments) is { } problem
+            ? ValueTask.FromResult(new CallToolResult { IsError = true, Content = [new TextContentBlock { Text = problem }] })
+            : next(request, cancellationToken));
 
     private static string Version => typeof(ReasoningMcpServer).Assembly.GetName().Version?.ToString(3) ?? "0.1.0";
 

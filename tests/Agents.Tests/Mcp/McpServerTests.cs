@@ -61,6 +61,15 @@ public sealed class McpServerTests
 
         var malformed = await client.CallToolAsync("solve_countdown", SolveArguments("forty-four"));
         malformed.IsError.Should().BeTrue("a string where numbers belong is the caller's mistake, not the server's end");
+        Text(malformed).Should().StartWith("the argument 'numbers' is \"forty-four\", not an array of whole numbers");
+
+        var missing = await client.CallToolAsync("solve_countdown", new Dictionary<string, object?> { ["numbers"] = new[] { 1, 2 } });
+        missing.IsError.Should().BeTrue();
+        Text(missing).Should().StartWith("the argument 'target' is missing; solve_countdown takes numbers (an array of whole numbers), target (a whole number), strategy (a string, optional).");
+
+        var extra = await client.CallToolAsync("explore", new Dictionary<string, object?> { ["question"] = "Why?", ["count"] = 3 });
+        extra.IsError.Should().BeTrue();
+        Text(extra).Should().StartWith("unknown argument 'count'; explore takes question");
 
         var general = await client.CallToolAsync("reason", new Dictionary<string, object?> { ["question"] = "Name a colour.", ["budget"] = 16 });
         general.IsError.Should().NotBe(true, Text(general));
