@@ -33,7 +33,7 @@ internal sealed class ScriptedModel : IChatClient
             var tool = options?.Tools?.OfType<AIFunction>().First(t => t.Name.EndsWith("solve_countdown", StringComparison.Ordinal))
                 ?? throw new InvalidOperationException("the kernel offered no solve_countdown tool; is the plugin registered?");
             var arguments = JsonSerializer.Deserialize<Dictionary<string, object?>>("""{"numbers":[11,3,94,50],"target":36}""");
-            return Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, [new FunctionCallContent("call-1", tool.Name, arguments)])));
+            return Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, [new Microsoft.Extensions.AI.FunctionCallContent("call-1", tool.Name, arguments)])));
         }
         var solve = JsonNode.Parse(result.Result?.ToString() ?? "{}")!;
         string text = solve["verified"]?.GetValue<bool>() == true
