@@ -10,6 +10,8 @@ public sealed record ReasoningHostOptions
     public string? ModelDirectory { get; init; }
     /// <summary>How each request's engine is built.</summary>
     public EngineSettings Engine { get; init; } = new();
+    /// <summary>Model runs at once in this host (<see cref="RunGate"/>); more requests wait their turn. Default 1: each run's engine takes every core.</summary>
+    public int MaxConcurrentRuns { get; init; } = 1;
     /// <summary>Wall-clock limit of one run (null: none); a server sets one so no call holds it forever.</summary>
     public TimeSpan? WallTime { get; init; }
 }

@@ -11,11 +11,12 @@ public static class ReasoningServices
 {
     /// <summary>
     /// Adds the requests' handlers, <see cref="IMediator"/>/<see cref="ISender"/> and the pipeline (logging, then
-    /// validation) with <paramref name="options"/> as every request's defaults.
+    /// validation, then the <see cref="RunGate"/>) with <paramref name="options"/> as every request's defaults.
     /// </summary>
     public static IServiceCollection AddReasoningApplication(this IServiceCollection services, ReasoningHostOptions? options = null)
     {
         services.TryAddSingleton(options ?? new ReasoningHostOptions());
+        services.TryAddSingleton<RunGate>();
         services.TryAddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
         services.TryAdd(ServiceDescriptor.Singleton(typeof(ILogger<>), typeof(Logger<>)));
         services.AddMediator((MediatorOptions o) =>
@@ -23,7 +24,7 @@ public static class ReasoningServices
             o.Namespace = "Reasoning.Agents.Application.Generated";
             o.ServiceLifetime = ServiceLifetime.Singleton;
             o.Assemblies = [typeof(SolveCountdown)];
-            o.PipelineBehaviors = [typeof(LoggingBehavior<,>), typeof(ValidationBehavior<,>)];
+            o.PipelineBehaviors = [typeof(LoggingBehavior<,>), typeof(ValidationBehavior<,>), typeof(RunGateBehavior<,>)];
         });
         return services;
     }

@@ -140,6 +140,36 @@ public sealed class ApplicationLayerTests
         watch.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(20), "16 × 2000 tokens take far longer than the cancelled run");
     }
 
+    [Fact(Timeout = 120_000)]
+    public async Task Concurrent_requests_run_one_at_a_time()
+    {
+        using var services = Services();
+        var sender = services.GetRequiredService<ISender>();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var a = new Stamps(clock);
+        var b = new Stamps(clock);
+        await Task.WhenAll(
+            sender.Send(new Explore("First question.", 2) { Budget = 300, Progress = a }).AsTask(),
+            sender.Send(new Explore("Second question.", 2) { Budget = 300, Progress = b }).AsTask());
+
+        a.Times.Should().NotBeEmpty();
+        b.Times.Should().NotBeEmpty();
+        // Every report of one run comes before every report of the other: the runs did not overlap.
+        (a.Times.Max() < b.Times.Min() || b.Times.Max() < a.Times.Min()).Should().BeTrue(
+            $"one run must end before the other starts; first: {a.Times.Min()}-{a.Times.Max()} ms, second: {b.Times.Min()}-{b.Times.Max()} ms");
+    }
+
+    private sealed class Stamps(System.Diagnostics.Stopwatch clock) : IProgress<RunProgress>
+    {
+        private readonly List<double> _times = [];
+        public IReadOnlyList<double> Times { get { lock (_times) return [.. _times]; } }
+        public void Report(RunProgress value)
+        {
+            lock (_times)
+                _times.Add(clock.Elapsed.TotalMilliseconds);
+        }
+    }
+
     private sealed class ListLoggerProvider : ILoggerProvider
     {
         private readonly List<string> _lines = [];

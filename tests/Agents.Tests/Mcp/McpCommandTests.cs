@@ -38,8 +38,8 @@ public sealed class McpCommandTests
         stderr.Trim().Should().StartWith(start).And.NotContain("\n");
     }
 
-    [Fact]
-    public void Stdio_ends_cleanly_when_the_client_closes_stdin()
+    [Fact(Timeout = 90_000)]
+    public async Task Stdio_ends_cleanly_when_the_client_closes_stdin()
     {
         // The client closes stdin without a word: the server must see end-of-input and stop by itself, exit code 0, nothing on stdout.
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
@@ -49,11 +49,18 @@ public sealed class McpCommandTests
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         process.StandardInput.Close();
-        bool ended = process.WaitForExit(60_000);
-        if (!ended)
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            await process.WaitForExitAsync(limit.Token);
+        }
+        catch (OperationCanceledException)
+        {
             process.Kill(entireProcessTree: true);
-        ended.Should().BeTrue("a stdio server stops when its client goes away; stderr: " + stderr.Result);
-        process.ExitCode.Should().Be(0, stderr.Result);
-        stdout.Result.Should().BeEmpty();
+            throw new TimeoutException("a stdio server must stop when its client closes stdin; it ran on for 60 s");
+        }
+        string errors = await stderr;
+        process.ExitCode.Should().Be(0, errors);
+        (await stdout).Should().BeEmpty();
     }
 }
