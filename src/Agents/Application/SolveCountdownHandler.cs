@@ -27,6 +27,7 @@ public sealed class SolveCountdownHandler(ReasoningHostOptions host) : IRequestH
             onStart = run => watcher = ProgressWatcher.Watch(run, progress);
         var result = await CountdownSolver.SolveAsync(session.Engine, session.Codec, problem, options, onStart, cancellationToken).ConfigureAwait(false);
         await watcher.ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();   // a cut-short run is never returned as an answer
         return new SolveCountdownResult(problem, strategy, result, SolveVerdict.Of(problem, result), warnings);
     }
 }

@@ -32,6 +32,9 @@ internal static class StrategyExecution
                 watcher = ProgressWatcher.Watch(run, progress);
             var generation = new ThreadGenerationOptions { MaxTokens = maxTokens, Temperature = temperature, Seed = seed };
             var outcome = await strategy.RunAsync(run, task, new StrategyOptions { Generation = generation }, cancellationToken).ConfigureAwait(false);
+            // A strategy may end its threads as cancelled and return what they had; a cancelled request still ends in
+            // OperationCanceledException, so no caller takes a cut-short run for an answer.
+            cancellationToken.ThrowIfCancellationRequested();
             string prompt = task.Prompt(PromptStyle.Serial);
             var continuations = outcome.Candidates.Select(c => c.Text.StartsWith(prompt, StringComparison.Ordinal) ? c.Text[prompt.Length..] : c.Text).ToList();
             result = new ExecutionResult(outcome, continuations, run.TotalTokens, run.SequentialTokens, run.Threads.Count, Stopwatch.GetElapsedTime(start).TotalMilliseconds);

@@ -129,15 +129,30 @@ public sealed class ApplicationLayerTests
         result.Summary.Should().StartWith("sos on 98:[44, 19, 35, 73]: 1 thread, ");
     }
 
-    [Fact(Timeout = 60_000)]
-    public async Task Cancelling_a_long_explore_stops_it()
+    [Theory(Timeout = 60_000)]
+    [InlineData(0)]       // before the model loads
+    [InlineData(300)]     // around the prefill
+    [InlineData(1500)]    // while the thoughts decode
+    public async Task Cancelling_a_long_explore_stops_it(int afterMilliseconds)
     {
         using var services = Services();
-        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
+        using var cts = new CancellationTokenSource();
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        await FluentActions.Awaiting(async () => await services.GetRequiredService<ISender>().Send(new Explore("Tell a long story.", 16) { Budget = 2000 }, cts.Token))
-            .Should().ThrowAsync<OperationCanceledException>();
-        watch.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(20), "16 × 2000 tokens take far longer than the cancelled run");
+        var progress = new Stamps(watch);
+        cts.CancelAfter(afterMilliseconds);
+        Exception? thrown = null;
+        try
+        {
+            // Greedy on this SoS+ prompt the tiny model writes to the end of its 2048-token window without an end token
+            // (`countdown solve --strategy sos --model tests/fixtures/models/tiny-qwen3` runs out of tokens): 16 such traces take many seconds.
+            await services.GetRequiredService<ISender>().Send(new Explore("numbers 44, 19, 35, 73 target 98", 16) { Temperature = 0, Progress = progress }, cts.Token);
+        }
+        catch (Exception e)
+        {
+            thrown = e;
+        }
+        thrown.Should().BeAssignableTo<OperationCanceledException>($"a cancelled request ends in OperationCanceledException, whatever it was doing; got {thrown}");
+        watch.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(30), "16 × 2000 tokens take far longer than the cancelled run");
     }
 
     [Fact(Timeout = 120_000)]
