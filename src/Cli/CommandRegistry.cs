@@ -19,5 +19,6 @@ internal static class CommandRegistry
         yield return TokenizeCommand.Create();
         yield return DetokenizeCommand.Create();
         yield return FuzzCommand.Create();
+        yield return McpCommand.Create();
     }
 }

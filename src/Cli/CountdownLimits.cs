@@ -1,33 +1,30 @@
+using Reasoning.Agents.Application;
 using Reasoning.Engine.Errors;
 using Reasoning.Tasks.Countdown;
 
 namespace Reasoning.Cli;
 
 /// <summary>
-/// The ranges every command accepts, in one place so that <c>countdown generate</c>, <c>stats</c>, <c>solve</c> and
+/// The ranges every command accepts (the rules are <see cref="CountdownRules"/>'s, shared with the MCP server and the plugin), in one place so that <c>countdown generate</c>, <c>stats</c>, <c>solve</c> and
 /// <c>eval countdown</c> agree, and the narrower range the shipped models were trained on (inputs outside it run, with
 /// a warning).
 /// </summary>
 internal static class CountdownLimits
 {
     /// <summary>Fewest numbers of a problem (the generator's rule, for every command).</summary>
-    public const int MinNumbers = ProblemGenerator.MinNumbers;
+    public const int MinNumbers = CountdownRules.MinNumbers;
     /// <summary>Most numbers of a problem (the generator's rule, for every command).</summary>
-    public const int MaxNumbers = ProblemGenerator.MaxNumbers;
+    public const int MaxNumbers = CountdownRules.MaxNumbers;
     /// <summary>Largest number or target accepted.</summary>
-    public const int MaxValue = 1_000_000;
+    public const int MaxValue = CountdownRules.MaxValue;
     /// <summary>Fewest tokens a thread's context window may have: room for a prompt and a few lines.</summary>
-    public const int MinContext = 32;
+    public const int MinContext = CountdownRules.MinContext;
 
     /// <summary>The shipped models' training range: 4 numbers of 1–99, a target of 10–100 (APR's generator).</summary>
-    public const string TrainingRange = "4 numbers of 1-99 and a target of 10-100";
+    public const string TrainingRange = CountdownRules.TrainingRange;
 
     /// <summary>Refuses a count of numbers outside <see cref="MinNumbers"/>–<see cref="MaxNumbers"/>.</summary>
-    public static void CheckCount(int count, string what)
-    {
-        if (count is < MinNumbers or > MaxNumbers)
-            throw new InvalidRequestException($"{what} has {count} numbers; a Countdown problem has {MinNumbers} to {MaxNumbers} (the shipped models were trained on 4).");
-    }
+    public static void CheckCount(int count, string what) => CountdownRules.CheckCount(count, what);
 
     /// <summary>Refuses a <c>--numbers N</c> (how many numbers a problem has) outside <see cref="MinNumbers"/>–<see cref="MaxNumbers"/>.</summary>
     public static void CheckNumbersOption(int count)
@@ -54,8 +51,7 @@ internal static class CountdownLimits
     }
 
     /// <summary>Whether the shipped models saw problems like this one in training.</summary>
-    public static bool InTrainingRange(CountdownProblem problem) =>
-        problem.Numbers.Count == 4 && problem.Numbers.All(n => n is >= 1 and <= 99) && problem.Target is >= 10 and <= 100;
+    public static bool InTrainingRange(CountdownProblem problem) => CountdownRules.InTrainingRange(problem);
 
     /// <summary>
     /// The context window to use: the given <c>--context</c>, refused outside <see cref="MinContext"/> and the model's
@@ -71,11 +67,7 @@ internal static class CountdownLimits
     }
 
     /// <summary>Refuses a context window outside <see cref="MinContext"/> and the model's window.</summary>
-    public static void CheckContext(int context, int modelWindow)
-    {
-        if (context < MinContext || context > modelWindow)
-            throw new InvalidRequestException($"--context {context} is outside {MinContext}-{modelWindow} tokens (the model's window is {modelWindow}); give e.g. --context {Math.Min(4096, modelWindow)}.");
-    }
+    public static void CheckContext(int context, int modelWindow) => CountdownRules.CheckContext(context, modelWindow);
 
     /// <summary>
     /// The engine threads to use: 0 (one per core) stays 0; more than the machine's cores is capped at the cores with a
@@ -94,9 +86,5 @@ internal static class CountdownLimits
     }
 
     /// <summary>Refuses a negative or non-finite temperature.</summary>
-    public static void CheckTemperature(float temperature)
-    {
-        if (!float.IsFinite(temperature) || temperature < 0)
-            throw new InvalidRequestException($"--temperature {temperature} must be 0 (greedy) or more.");
-    }
+    public static void CheckTemperature(float temperature) => CountdownRules.CheckTemperature(temperature);
 }

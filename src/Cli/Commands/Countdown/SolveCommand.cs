@@ -1,13 +1,10 @@
 using System.CommandLine;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Reasoning.Engine.Errors;
-using Reasoning.Engine.Generation;
-using Reasoning.Engine.Models;
-using Reasoning.Engine.Tokenization;
+using Mediator;
+using Microsoft.Extensions.DependencyInjection;
+using Reasoning.Agents.Application;
 using Reasoning.Evaluation.Countdown;
 using Reasoning.Tasks.Countdown;
-using Reasoning.Threads;
 using Spectre.Console;
 
 namespace Reasoning.Cli.Commands.Countdown;
@@ -39,30 +36,31 @@ internal static class SolveCommand
             int engineThreads = CountdownLimits.Threads(p.GetValue(threads));
             var kvType = KvOptions.Parse(p.GetValue(kvDType)!);
             long kvBytes = ByteSize.Parse(p.GetValue(kvMemory)!);
-            string dir = ModelLocator.Countdown(p.GetValue(model), strat.Kind == StrategyKind.Apr ? "countdown-apr" : "countdown-sos");
-            using var loaded = TransformerModel.Load(dir);
-            int window = CountdownLimits.Context(p, context, loaded.Config.MaxPositionEmbeddings);
-            if (!CountdownLimits.InTrainingRange(problem))
-                Terminal.Warn($"{problem} is outside the shipped models' training range ({CountdownLimits.TrainingRange}); expect a poor answer.");
-            var codec = new TokenizerCodec(Tokenizer.Load(dir));
-            using var engine = new InferenceEngine(loaded, new EngineOptions { KvMemoryBytes = kvBytes, Threads = engineThreads, KvDType = kvType });
-            var options = new SolveOptions { Strategy = strat, Temperature = p.GetValue(temperature), Seed = p.GetValue(seed), ContextWindow = window };
+            using var services = ReasoningServices.Build();
+            var sender = services.GetRequiredService<ISender>();
+            var request = new SolveCountdown(problem.Numbers, problem.Target, strat.ToString())
+            {
+                Model = p.GetValue(model), Temperature = p.GetValue(temperature), Seed = p.GetValue(seed),
+                Context = p.GetResult(context) is null or { Implicit: true } ? null : p.GetValue(context),
+                Engine = new EngineSettings { KvMemoryBytes = kvBytes, Threads = engineThreads, KvDType = kvType },
+                OnWarning = Terminal.Warn,
+            };
             bool asJson = p.GetValue(json);
-            CountdownSolveResult result;
+            SolveCountdownResult answer;
             try
             {
-                result = asJson || !Terminal.Live
-                    ? await CountdownSolver.SolveAsync(engine, codec, problem, options, null, ct)
-                    : await LiveTree.RunAsync(run => CountdownSolver.SolveAsync(engine, codec, problem, options, run, ct), Console.Out, Terminal.Styled);
+                answer = asJson || !Terminal.Live
+                    ? await sender.Send(request, ct)
+                    : await LiveTree.RunAsync(run => sender.Send(request with { OnStart = run }, ct).AsTask(), Console.Out, Terminal.Styled);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
                 Console.Error.WriteLine("interrupted: the solve was stopped before it ended; nothing was written.");
                 return Interruption.ExitCode;
             }
-            var verdict = SolveVerdict.Of(problem, result);
+            var (result, verdict) = (answer.Solve, answer.Verdict);
             if (asJson)
-                Console.WriteLine(ToJson(result, verdict).ToJsonString(new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
+                Console.WriteLine(answer.ToJsonString());
             else
                 Print(problem, strat, result, verdict);
             return 0;
@@ -80,19 +78,6 @@ internal static class SolveCommand
             throw new InvalidRequestException($"--target {target} must be from 1 to {CountdownLimits.MaxValue:N0}.");
         return new CountdownProblem(parts.Select(int.Parse).ToArray(), target);
     }
-
-    private static JsonObject ToJson(CountdownSolveResult r, SolveVerdict verdict) => new()
-    {
-        ["solved"] = r.Solved,
-        ["verified"] = r.Verified,
-        ["solvable"] = verdict.Solvable,
-        ["correct"] = verdict.Correct,
-        ["solution"] = r.Solution is null ? null : new JsonArray(r.Solution.Select(s => (JsonNode)s).ToArray()),
-        ["reason"] = r.Reason,
-        ["usage"] = new JsonObject { ["total_tokens"] = r.TotalTokens, ["sequential_tokens"] = r.SequentialTokens, ["threads"] = r.Threads },
-        ["elapsed_ms"] = Math.Round(r.ElapsedMilliseconds, 1),
-        ["tree"] = r.Tree,
-    };
 
     private static void Print(CountdownProblem problem, CountdownStrategy strategy, CountdownSolveResult r, SolveVerdict verdict)
     {
