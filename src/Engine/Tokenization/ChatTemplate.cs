@@ -73,12 +73,15 @@ public sealed record ChatTemplate(
     /// <exception cref="InvalidRequestException">A message has an empty role or null content.</exception>
     /// <exception cref="ChatTemplateException">The model's template could not be parsed or rendered, or rejected the conversation.</exception>
     public string Render(IReadOnlyList<ChatMessage> messages, bool addGenerationPrompt, bool enableThinking = true) =>
-        Render(messages, new ChatRenderOptions { AddGenerationPrompt = addGenerationPrompt, EnableThinking = enableThinking ? null : false });
+        RenderConversation(messages, new ChatRenderOptions { AddGenerationPrompt = addGenerationPrompt, EnableThinking = enableThinking ? null : false });
 
-    /// <summary>Renders the conversation with tools and template variables (see <see cref="ChatTemplateRenderer"/>).</summary>
+    /// <summary>
+    /// Renders the conversation with tools and template variables (see <see cref="ChatTemplateRenderer"/>). Named apart
+    /// from <c>Render</c> so that documentation references to <c>ChatTemplate.Render</c> stay unambiguous.
+    /// </summary>
     /// <exception cref="InvalidRequestException">A message is malformed, or tools are given to a model whose format has no template to place them.</exception>
     /// <exception cref="ChatTemplateException">The model's template could not be parsed or rendered, or rejected the conversation.</exception>
-    public string Render(IReadOnlyList<ChatMessage> messages, ChatRenderOptions options)
+    public string RenderConversation(IReadOnlyList<ChatMessage> messages, ChatRenderOptions options)
     {
         ArgumentNullException.ThrowIfNull(messages);
         ArgumentNullException.ThrowIfNull(options);
@@ -100,7 +103,7 @@ public sealed record ChatTemplate(
         {
             ChatTemplateFamily.ChatMl => ChatMlFormat.Render(this, messages, addGenerationPrompt, options.EnableThinking != false),
             ChatTemplateFamily.Llama3 => Llama3Format.Render(this, messages, addGenerationPrompt),
-            _ => Plain.Render(messages, options),
+            _ => Plain.RenderConversation(messages, options),
         };
     }
 }

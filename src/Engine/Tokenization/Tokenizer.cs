@@ -196,5 +196,5 @@ public sealed class Tokenizer : Generation.ITokenTextDecoder
     /// <exception cref="InvalidRequestException">A message is malformed, or tools are given to a model without a chat_template.</exception>
     /// <exception cref="ChatTemplateException">The model's template could not be parsed or rendered, or rejected the conversation.</exception>
     public string RenderChat(IReadOnlyList<ChatMessage> messages, ChatRenderOptions options) =>
-        (ChatTemplate ?? Tokenization.ChatTemplate.Plain).Render(messages, options);
+        (ChatTemplate ?? Tokenization.ChatTemplate.Plain).RenderConversation(messages, options);
 }
