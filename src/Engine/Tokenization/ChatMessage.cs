@@ -5,6 +5,9 @@ namespace Reasoning.Engine.Tokenization;
 /// <param name="Content">What was said.</param>
 public sealed record ChatMessage(string Role, string Content)
 {
+    /// <summary>An assistant turn's reasoning kept apart from its answer (the template's <c>reasoning_content</c>, which Qwen3's template shows after the last question).</summary>
+    public string? ReasoningContent { get; init; }
+
     /// <summary>The function calls an assistant turn makes (rendered the way the model's template writes them).</summary>
     public IReadOnlyList<ChatToolCall>? ToolCalls { get; init; }
 

@@ -74,6 +74,8 @@ public sealed class ChatTemplateRenderer
             ["role"] = message.Role,
             ["content"] = message.ContentIsNone ? null : message.Content,
         };
+        if (message.ReasoningContent is { } reasoning)
+            result["reasoning_content"] = reasoning;
         if (message.ToolCalls is { Count: > 0 } calls)
             result["tool_calls"] = calls.Select((call, i) => ToolCall(call, index, i)).ToList();
         if (message.ToolCallId is { } id)

@@ -47,6 +47,7 @@ public static class ReferenceConversations
         return new ChatMessage(m.GetProperty("role").GetString()!, content.ValueKind == JsonValueKind.Null ? "" : content.GetString()!)
         {
             ContentIsNone = content.ValueKind == JsonValueKind.Null,
+            ReasoningContent = m.TryGetProperty("reasoning_content", out var reasoning) ? reasoning.GetString() : null,
             ToolCalls = m.TryGetProperty("tool_calls", out var calls)
                 ? calls.EnumerateArray().Select(call => new ChatToolCall(
                     call.GetProperty("function").GetProperty("name").GetString()!,
