@@ -144,6 +144,10 @@ public sealed class JinjaTemplateTests
     [InlineData("{{ 1 < 'a' }}", ChatTemplateErrorKind.Render, 1, "compare")]
     [InlineData("{% set x.y = 1 %}", ChatTemplateErrorKind.Render, 1, "set")]
     [InlineData("{% for x in 5 %}{% endfor %}", ChatTemplateErrorKind.Render, 1, "for")]
+    [InlineData("\n{{ range | tojson }}", ChatTemplateErrorKind.Render, 2, "tojson")]
+    [InlineData("{{ [range] }}", ChatTemplateErrorKind.Render, 1, "tojson")]
+    [InlineData("{% for i in range(10 ** 9) %}{% endfor %}", ChatTemplateErrorKind.Render, 1, "range")]
+    [InlineData("{{ 'ab' * 10 ** 8 }}", ChatTemplateErrorKind.Render, 1, "*")]
     public void A_template_that_cannot_be_rendered_names_the_construct_and_line(string template, ChatTemplateErrorKind kind, int line, string construct)
     {
         var parsed = JinjaTemplate.Parse(template);

@@ -40,7 +40,8 @@ internal sealed class JinjaEvaluator
                 output.Append(text.Text);
                 return Flow.Normal;
             case OutputStatement print:
-                output.Append(JinjaValues.ToText(Evaluate(print.Value, scope)));
+                var printed = Evaluate(print.Value, scope);
+                output.Append(Guard(print.Line, "{{ }}", () => JinjaValues.ToText(printed)));
                 return Flow.Normal;
             case IfStatement branch:
                 return Execute(JinjaValues.IsTrue(Evaluate(branch.Test, scope)) ? branch.Body : branch.Else, scope, output);

@@ -10,6 +10,9 @@ namespace Reasoning.Engine.Tokenization.Jinja;
 /// </summary>
 internal static class JinjaGlobals
 {
+    /// <summary>The most items <c>range()</c> makes: a bound, so that a template cannot exhaust memory.</summary>
+    public const int MaxItems = 1_000_000;
+
     /// <summary>Puts the functions into <paramref name="scope"/>; <paramref name="now"/> is the clock of <c>strftime_now</c>.</summary>
     public static void Install(JinjaScope scope, Func<DateTimeOffset> now)
     {
@@ -60,6 +63,9 @@ internal static class JinjaGlobals
         };
         if (step == 0)
             throw new JinjaRuntimeError("range", "range() step must not be zero");
+        var count = step > 0 ? (stop - start + step - 1) / step : (start - stop - step - 1) / -step;
+        if (count > MaxItems)
+            throw new JinjaRuntimeError("range", $"range() of {count} items is more than a chat template needs (at most {MaxItems})");
         var result = new List<object?>();
         for (var i = start; step > 0 ? i < stop : i > stop; i += step)
             result.Add(i);

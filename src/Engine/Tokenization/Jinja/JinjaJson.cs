@@ -57,7 +57,7 @@ internal static class JinjaJson
                 WriteContainer(text, '{', '}', Entries(ns.Values, options), options, depth);
                 break;
             default:
-                throw new InvalidOperationException($"{JinjaValues.Describe(value)} cannot be written as JSON");
+                throw new JinjaRuntimeError("tojson", $"tojson: {JinjaValues.Describe(value)} cannot be written as JSON");
         }
     }
 

@@ -41,6 +41,8 @@ internal static class JinjaOperators
         if (op == "*" && (left is string || right is string) && (left is long || right is long))
         {
             var (text, times) = left is string s ? (s, (long)right!) : ((string)right!, (long)left!);
+            if (times > 0 && text.Length * times > 10_000_000)
+                throw new JinjaRuntimeError(op, $"'{op}' would repeat a string to more than 10 million characters");
             return times <= 0 ? "" : string.Concat(Enumerable.Repeat(text, (int)times));
         }
         if (!JinjaValues.IsNumber(left) || !JinjaValues.IsNumber(right))
