@@ -39,11 +39,19 @@ public sealed class PackageConsumerTests : IDisposable
         var libraries = PackableLibraries(root);
         libraries.Select(Path.GetFileNameWithoutExtension).Should().Contain(
             ["Reasoning.Engine", "Reasoning.Threads", "Reasoning.Search", "Reasoning.Orchestrator", "Reasoning.Tasks", "Reasoning.Evaluation"]);
+        // Packed from the builds this test run already has (--no-build, --no-restore): nothing in the repository is
+        // rebuilt or restored while other test projects run beside this one.
+        foreach (var library in libraries)
+        {
+            var name = Path.GetFileNameWithoutExtension(library);
+            File.Exists(Path.Combine(Path.GetDirectoryName(library)!, "bin", Configuration, "net10.0", name + ".dll")).Should().BeTrue(
+                $"{name} must be built in {Configuration} before it is packed: build the solution, or add it to this project's ProjectReferences");
+        }
         var solution = Path.Combine(_work, "libraries.slnx");
         File.WriteAllText(solution, "<Solution>\n" + string.Concat(libraries.Select(p =>
             $"  <Project Path=\"{Path.GetRelativePath(_work, p).Replace('\\', '/')}\" />\n")) + "</Solution>\n");
-        DotnetProcess.Run(_work, CommandLimit, "pack", solution, "-c", Configuration, "-p:PackageVersion=" + version,
-            "-p:PackageOutputPath=" + feed, "-p:UseSharedCompilation=false", "-nodeReuse:false");
+        DotnetProcess.Run(_work, CommandLimit, "pack", solution, "-c", Configuration, "--no-build", "--no-restore",
+            "-p:PackageVersion=" + version, "-p:PackageOutputPath=" + feed, "-nodeReuse:false");
 
         foreach (var library in libraries)
             File.Exists(Path.Combine(feed, $"{Path.GetFileNameWithoutExtension(library)}.{version}.nupkg")).Should().BeTrue(library);
