@@ -1,0 +1,86 @@
+namespace Reasoning.Search;
+
+/// <summary>
+/// A*-decoding (Chatziveroglou, arXiv 2505.13672): best-first search over partial solutions on f = g + h, with
+/// h = 1 − the state's aggregated PRM score (<see cref="Aggregation"/>; the last step's score by default, the paper's
+/// r(s)) and g = <see cref="StepCost"/> × depth. Expanding a state forks <see cref="Children"/> threads from it that
+/// decode one step each in the same engine steps (sharing the prefix's KV pages), scores them in one reward-model
+/// call and pushes them; a popped goal state ends the search. When a budget stops it first, it returns the best goal
+/// generated, else the open state of least f (ties: the deepest).
+/// </summary>
+/// <remarks>
+/// Why g = λ × depth: the paper leaves g open. A per-step cost makes a path pay for its length, so of two states the
+/// PRM scores alike the shorter one (fewer tokens spent) is expanded first, and a long path stays ahead only while its
+/// score keeps up; without it (λ = 0) the search is greedy best-first on the PRM alone. λ is in the units of h (a
+/// score): the default 0.02 means 50 steps cost as much as one step the PRM calls certainly wrong, small enough that
+/// a Countdown trace of a few dozen lines is not pushed aside by a shallow state of a clearly lower score.
+/// </remarks>
+public sealed class AStarSearch : ISearchMethod
+{
+    /// <summary>A* with <paramref name="children"/> children per expansion.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="children"/> is below 1 or the step cost is negative.</exception>
+    public AStarSearch(int children = 4, double stepCost = 0.02, StepAggregation aggregation = StepAggregation.Last)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(children, 1);
+        if (!(stepCost >= 0) || double.IsInfinity(stepCost))
+            throw new ArgumentOutOfRangeException(nameof(stepCost), stepCost, "the step cost must be a finite number ≥ 0.");
+        Children = children;
+        StepCost = stepCost;
+        Aggregation = aggregation;
+    }
+
+    /// <summary>Children sampled per expansion (k).</summary>
+    public int Children { get; }
+    /// <summary>g's cost of one step (λ).</summary>
+    public double StepCost { get; }
+    /// <summary>How a path's step scores make the score h is taken from.</summary>
+    public StepAggregation Aggregation { get; }
+
+    /// <inheritdoc />
+    public string Name => $"astar@{Children}";
+
+    /// <inheritdoc />
+    public async Task<SearchResult> SearchAsync(SearchProblem problem, SearchBudget budget, CancellationToken cancellationToken = default)
+    {
+        using var session = new SearchSession(Name, problem, budget, Aggregation);
+        await session.StartAsync(cancellationToken).ConfigureAwait(false);
+        SearchStopReason? budgetStop = null;
+
+        async Task<IReadOnlyList<Successor<StateNode>>?> Expand(StateNode state, double g, CancellationToken ct)
+        {
+            var (count, stepTokens, stop) = session.Fit([state], Children, scored: true);
+            if (stop is not null)
+            {
+                budgetStop = stop;
+                return null;
+            }
+            var children = await session.ExtendAsync([(state, count)], stepTokens, ct).ConfigureAwait(false);
+            await session.ScoreAsync(children, ct).ConfigureAwait(false);
+            var successors = new List<Successor<StateNode>>();
+            foreach (var child in children)
+            {
+                child.G = g + StepCost;
+                if (child.Terminal && !child.IsGoal)
+                    session.Release(child, "dead end: the path ended without a goal");
+                else
+                    successors.Add(new Successor<StateNode>(child, StepCost, child.H, child.IsGoal));
+            }
+            return successors;
+        }
+
+        var outcome = await BestFirstSearch.RunAsync(session.Root, 0, false, Expand, _ => true, cancellationToken).ConfigureAwait(false);
+        StateNode chosen;
+        SearchStopReason reason;
+        if (outcome.Stop == BestFirstStop.Goal)
+            (chosen, reason) = (outcome.Goal!, SearchStopReason.Goal);
+        else
+        {
+            reason = outcome.Stop == BestFirstStop.Exhausted ? SearchStopReason.Exhausted : budgetStop ?? SearchStopReason.TokenBudget;
+            chosen = outcome.Open.Where(o => o.IsGoal).Select(o => o.State).FirstOrDefault()
+                ?? outcome.Open.Where(o => o.State != session.Root).OrderBy(o => o.F).ThenByDescending(o => o.State.Depth).Select(o => o.State).FirstOrDefault()
+                ?? SearchSession.Best(session.Nodes.Where(n => n != session.Root))
+                ?? session.Root;
+        }
+        return session.Result(chosen, reason);
+    }
+}
