@@ -14,9 +14,17 @@ public sealed record StepJudgement(double Score, int LinesCompleted, string? Fai
 /// <see cref="SosLineChecker"/> (exact arithmetic, numbers present in the current state, resulting numbers, node ids,
 /// dive levels). A step with a failing line scores 0, and so does every step after it — the trace's bookkeeping is
 /// broken from there on, so nothing built on it can be trusted. A valid step scores
-/// <c>ValidFloor + (1 − ValidFloor) · progress</c>, progress being APR's factor-distance heuristic of the state its
-/// last line concerns mapped into [0, 1] (<see cref="SosLineChecker.Progress"/>): 1 for a verified
-/// <c>Goal Reached</c>, <see cref="ValidFloor"/> for a correct dead-end verdict.
+/// <c>ValidFloor + (1 − ValidFloor) · ((1 − LengthWeight) · best + LengthWeight · n / (n + 100))</c>:
+/// <list type="bullet">
+/// <item><c>best</c> is APR's progress heuristic — the factor distance of a state's numbers mapped into [0, 1] by
+/// <see cref="SosLineChecker.Progress"/> — of the closest state the trace has reached so far (1 once a
+/// <c>Goal Reached</c> is verified). The best so far, not the last line's: a serial search explores bad operations on
+/// its way, and a trace that has reached a promising node stays promising while it writes them.</item>
+/// <item><c>n</c> is the number of valid lines so far. Because it grows, a state always scores above its ancestors
+/// unless it fails, so a best-first search extends the deepest valid trace first and goes back only when every
+/// sample of a line fails (or another trace reaches a closer state): depth first with resampling, instead of breadth
+/// first over a trace's hundreds of lines.</item>
+/// </list>
 /// <para>
 /// Steps are cut at token boundaries, not at line ends (the Countdown tokenizer merges <c>]\nGenerated Node #</c> into
 /// one token), so a step's text may start in the middle of a line and end a little way into the next. The verifier
@@ -29,17 +37,30 @@ public sealed record StepJudgement(double Score, int LinesCompleted, string? Fai
 /// </summary>
 public sealed partial class CountdownVerifierPrm : IProcessRewardModel
 {
-    /// <summary>The verifier with the default floor (0.5): valid steps score in [0.5, 1], failing ones 0.</summary>
-    public CountdownVerifierPrm() : this(0.5) { }
+    /// <summary>Lines at which the length term is half way to 1.</summary>
+    public const int LengthScale = 100;
 
-    /// <summary>The verifier with valid steps scoring from <paramref name="validFloor"/> (exclusive of 0) to 1.</summary>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="validFloor"/> is not in (0, 1].</exception>
-    public CountdownVerifierPrm(double validFloor)
+    /// <summary>The verifier with the default floor (0.5) and length weight (0.2): valid steps score in [0.5, 1], failing ones 0.</summary>
+    public CountdownVerifierPrm() : this(0.5, 0.2) { }
+
+    /// <summary>The verifier with valid steps scoring from <paramref name="validFloor"/> to 1, <paramref name="lengthWeight"/> of it for the trace's length.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="validFloor"/> is not in (0, 1] or <paramref name="lengthWeight"/> not in [0, 1].</exception>
+    public CountdownVerifierPrm(double validFloor, double lengthWeight)
     {
         if (!(validFloor is > 0 and <= 1))
             throw new ArgumentOutOfRangeException(nameof(validFloor), validFloor, "the score of a valid step with no progress must be in (0, 1]; 0 is kept for failing steps.");
+        if (!(lengthWeight is >= 0 and <= 1))
+            throw new ArgumentOutOfRangeException(nameof(lengthWeight), lengthWeight, "the length term's weight must be in [0, 1].");
         ValidFloor = validFloor;
+        LengthWeight = lengthWeight;
     }
+
+    /// <summary>The share of a valid step's score above the floor that rewards a trace for the valid lines it has written.</summary>
+    public double LengthWeight { get; }
+
+    /// <summary>The score of a valid step after <paramref name="validLines"/> valid lines, the closest state so far at progress <paramref name="best"/>.</summary>
+    public double ValidScore(double best, int validLines) =>
+        ValidFloor + (1 - ValidFloor) * ((1 - LengthWeight) * best + LengthWeight * validLines / (validLines + (double)LengthScale));
 
     /// <summary>
     /// The least score of a valid step. Keeping it well above 0 separates a correct step that makes little progress
@@ -74,6 +95,8 @@ public sealed partial class CountdownVerifierPrm : IProcessRewardModel
         int lineStart = prefix.Success ? prefix.Length : 0;
         int stepEnd = prompt.Length;
         double carry = ValidFloor;
+        double best = 0;
+        int valid = 0;
         string? failure = null;
         // Lines the prompt completes build the starting state.
         for (int nl = text.IndexOf('\n', lineStart); nl >= 0 && nl < prompt.Length; nl = text.IndexOf('\n', lineStart))
@@ -81,7 +104,8 @@ public sealed partial class CountdownVerifierPrm : IProcessRewardModel
             var check = checker.Check(text[lineStart..nl]);
             if (!check.Valid)
                 throw new CountdownFormatException($"the prompt is not the start of an SoS+ trace: {check.Failure}");
-            carry = ValidFloor + (1 - ValidFloor) * check.Progress;
+            best = Math.Max(best, check.Progress);
+            carry = ValidScore(best, ++valid);
             lineStart = nl + 1;
         }
 
@@ -105,7 +129,8 @@ public sealed partial class CountdownVerifierPrm : IProcessRewardModel
                     stepFailure = failure;
                     continue;
                 }
-                score = ValidFloor + (1 - ValidFloor) * check.Progress;
+                best = Math.Max(best, check.Progress);
+                score = ValidScore(best, ++valid);
             }
             if (failure is not null)
             {

@@ -12,34 +12,43 @@ public class VerifierPrmTests
 
     private static IReadOnlyList<StepJudgement> Judge(string prompt, params string[] steps) => Prm.Judge(new PartialSolution(prompt, steps));
 
-    // Hand computation: target 24 has factors 2, 3, 4, 6, 8, 12, 24; a score is 0.5 + 0.5 / (1 + d / 24).
-    private static double Score(double factorDistance) => 0.5 + 0.5 / (1 + factorDistance / 24);
+    // Hand computation, independent of the heuristic's code: P(d) = 1 / (1 + d / T) for a factor distance d found by
+    // hand, and a valid step scores V(best, n) = 0.5 + 0.5 · (0.8 · best + 0.2 · n / (n + 100)) after n valid lines.
+    private static double P(double d, int target = 24) => 1 / (1 + d / target);
+
+    private static double V(double best, int lines) => 0.5 + 0.5 * (0.8 * best + 0.2 * lines / (lines + 100.0));
+
+    private static bool Close(double a, double b) => Math.Abs(a - b) < 1e-12;
 
     [Fact]
-    public void Good_steps_score_by_the_factor_distance_of_the_state_they_reach()
+    public void Good_steps_score_by_the_closest_state_reached_and_the_valid_lines_written()
     {
-        var judged = Judge(Prompt,
-            "\nExploring Operation: 9-4=5, Resulting Numbers: [6, 2, 5]\n",   // 6, 2: 0 each; 5: 1 from 4 or 6 → d = 1
-            "Generated Node #0,0: 24:[6, 2, 5] Operation: 9-4=5\n",
-            "Exploring Operation: 6*2=12, Resulting Numbers: [4, 9, 12]\n",  // 4: 0, 9: 1 (8), 12: 0 → d = 1
-            "Generated Node #0,1: 24:[4, 9, 12] Operation: 6*2=12\n",
+        // Target 24 has the factors 2, 3, 4, 6, 8, 12, 24. The root [50, 13, 2, 9]: 26 + 1 + 0 + 1 = 28.
+        var judged = Judge("Current State: 24:[50, 13, 2, 9], Operations: []",
+            "\nExploring Operation: 13-9=4, Resulting Numbers: [50, 2, 4]\n",      // 26 + 0 + 0 = 26
+            "Generated Node #0,0: 24:[50, 2, 4] Operation: 13-9=4\n",
+            "Exploring Operation: 50/2=25, Resulting Numbers: [13, 9, 25]\n",      // 1 + 1 + 1 = 3
+            "Generated Node #0,1: 24:[13, 9, 25] Operation: 50/2=25\n",
+            "Exploring Operation: 50+13=63, Resulting Numbers: [2, 9, 63]\n",      // 0 + 1 + 39 = 40: no better than 3
+            "Generated Node #0,2: 24:[2, 9, 63] Operation: 50+13=63\n",
             "Moving to Node #0,1\n",
-            "Current State: 24:[4, 9, 12], Operations: ['6*2=12']\n",
-            "Exploring Operation: 12+9=21, Resulting Numbers: [4, 21]\n",   // 4: 0, 21: 3 (24) → d = 3
-            "Generated Node #0,1,0: 24:[4, 21] Operation: 12+9=21\n");
+            "Current State: 24:[13, 9, 25], Operations: ['50/2=25']\n",
+            "Exploring Operation: 25-13=12, Resulting Numbers: [9, 12]\n");      // 1 + 0 = 1
         judged.Select(j => j.Failure).Should().AllBeEquivalentTo((string?)null);
-        judged.Select(j => j.Score).Should().Equal(new[] { Score(1), Score(1), Score(1), Score(1), Score(1), Score(1), Score(3), Score(3) },
-            (a, b) => Math.Abs(a - b) < 1e-12);
+        judged.Select(j => j.Score).Should().Equal(
+            new[] { V(P(26), 2), V(P(26), 3), V(P(3), 4), V(P(3), 5), V(P(3), 6), V(P(3), 7), V(P(3), 8), V(P(3), 9), V(P(1), 10) }, Close);
     }
 
     [Fact]
-    public void A_verified_goal_scores_one_and_a_true_dead_end_scores_the_floor()
+    public void A_verified_goal_is_the_closest_state_and_a_dead_end_loses_nothing()
     {
-        const string prompt = "Current State: 24:[4, 6], Operations: []";
-        var judged = Judge(prompt,
-            "\nExploring Operation: 4+6=10, Resulting Numbers: [10]\n", "10,24 unequal: No Solution\n",
-            "Exploring Operation: 4*6=24, Resulting Numbers: [24]\n", "24,24 equal: Goal Reached\n");
-        judged.Select(j => j.Score).Should().Equal(Score(2), 0.5, 1.0, 1.0);   // 10: 2 from 8 or 12
+        // Target 23 is prime: its only factor is 23. The root [20, 3]: 3 + 20 = 23, so P = 0.5.
+        var judged = Judge("Current State: 23:[20, 3], Operations: []",
+            "\nExploring Operation: 20*3=60, Resulting Numbers: [60]\n",   // 37: farther than the root
+            "60,23 unequal: No Solution\n",
+            "Exploring Operation: 20+3=23, Resulting Numbers: [23]\n",     // 0
+            "23,23 equal: Goal Reached\n");
+        judged.Select(j => j.Score).Should().Equal(new[] { V(0.5, 2), V(0.5, 3), V(1, 4), V(1, 5) }, Close);
     }
 
     [Theory]
@@ -116,8 +125,9 @@ public class VerifierPrmTests
             "0,0: 24:[6, 2, 5] Operation: 9-4=5\nExploring Operation: ",
             "6*2=13, Resulting Numbers: [4, 9, 13]\nGenerated Node #",
             "0,1: 24:[4, 9, 13] Operation: 6*2=13\n");
-        judged[0].Should().Be(new StepJudgement(Score(1), 2, null), "it completes the prompt's line and the first operation's");
-        judged[1].Should().Be(new StepJudgement(Score(1), 1, null));
+        // The root [4, 6, 2, 9] is 1 from the factors (9 → 8), as is [6, 2, 5] (5 → 4).
+        judged[0].Should().Be(new StepJudgement(V(P(1), 2), 2, null), "it completes the prompt's line and the first operation's");
+        judged[1].Should().Be(new StepJudgement(V(P(1), 3), 1, null));
         judged[2].Score.Should().Be(0, "the step completes the line '6*2=13', the first wrong one");
         judged[2].Failure.Should().Contain("is 12, not 13");
         judged[3].Score.Should().Be(0);
@@ -128,11 +138,11 @@ public class VerifierPrmTests
     {
         const string prompt = "Current State: 24:[4, 6], Operations: []";
         var judged = Judge(prompt, "\nExploring Operation: 4+", "6=10, Resulting Numbers: [10]\n10,24 unequal: No Solution\nExploring ", "Operation: 4*6=24, Resulting Numbers: [24]\n");
-        judged[0].Should().Be(new StepJudgement(Score(0), 1, null), "it completes the prompt's line: the root [4, 6], d = 0");
-        judged[1].Should().Be(new StepJudgement(0.5, 2, null), "its last completed line is a true dead end");
-        judged[2].Should().Be(new StepJudgement(1.0, 1, null));
+        judged[0].Should().Be(new StepJudgement(V(1, 1), 1, null), "it completes the prompt's line: the root [4, 6], d = 0");
+        judged[1].Should().Be(new StepJudgement(V(1, 3), 2, null), "it completes two lines");
+        judged[2].Should().Be(new StepJudgement(V(1, 4), 1, null));
         Judge(prompt, "\nExploring Operation: 4+6=10, Resulting Numbers: [10]\n", "10,2")[1]
-            .Should().Be(new StepJudgement(Score(2), 0, null), "an unfinished line is judged once its newline comes");
+            .Should().Be(new StepJudgement(V(1, 2), 0, null), "an unfinished line is judged once its newline comes");
     }
 
     [Fact]
@@ -165,7 +175,8 @@ public class VerifierPrmTests
         Judge("Token Budget: 1024 " + Prompt, "\nExploring Operation: 9-4=5, Resulting Numbers: [6, 2, 5]\n")[0].Failure.Should().BeNull();
         var act = () => Judge("Current State: 24:[4, 6], Operations: ['4+6=10']\n", "Exploring Operation: 4+6=10, Resulting Numbers: [10]\n");
         act.Should().Throw<CountdownFormatException>().WithMessage("*the root state has none*");
-        FluentActions.Invoking(() => new CountdownVerifierPrm(0)).Should().Throw<ArgumentOutOfRangeException>();
+        FluentActions.Invoking(() => new CountdownVerifierPrm(0, 0.2)).Should().Throw<ArgumentOutOfRangeException>();
+        FluentActions.Invoking(() => new CountdownVerifierPrm(0.5, 1.5)).Should().Throw<ArgumentOutOfRangeException>();
     }
 
     [Fact]
@@ -183,6 +194,9 @@ public class VerifierPrmTests
             var bad = judged.Select((j, i) => (j, i)).FirstOrDefault(x => x.j.Failure is not null);
             bad.j.Should().BeNull($"seed {seed}, {problem}: step {bad.i} '{(bad.j is null ? "" : cut[bad.i])}' — {bad.j?.Failure}");
             judged.Should().OnlyContain(j => j.Score >= Prm.ValidFloor && j.Score <= 1);
+            for (int i = 1; i < judged.Count; i++)
+                if (judged[i].LinesCompleted > 0)
+                    judged[i].Score.Should().BeGreaterThan(judged[i - 1].Score, "a valid line always scores above the states before it, so best-first search goes deep");
             int lines = trace.Completion.Count(c => c == '\n');
             judged.Sum(j => j.LinesCompleted).Should().Be(lines, "each line is judged once, by the step that holds its newline");
             // The splitter's whole-line steps give the same verdicts line by line.
@@ -192,7 +206,7 @@ public class VerifierPrmTests
             if (trace.Solved)
             {
                 solved++;
-                judged[^1].Score.Should().Be(1.0, "a solved trace ends with its restated goal (and the dive exits after it)");
+                judged[^1].Score.Should().BeApproximately(V(1, lines), 1e-12, "a solved trace has verified its goal, and every line (the completion's first newline ends the prompt's) was valid");
             }
             steps += cut.Count;
         }
