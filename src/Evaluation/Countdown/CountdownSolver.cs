@@ -38,6 +38,11 @@ public sealed record SolveOptions
     /// path that has stayed valid for longer (<see cref="CountdownVerifierPrm"/>).
     /// </summary>
     public double StepCost { get; init; }
+    /// <summary>
+    /// The temperature a step-level search samples at when <see cref="Temperature"/> is 0 (greedy would make every
+    /// child of a state the same). 0.5: at 1 most operation lines the shipped SoS+ model samples are wrong.
+    /// </summary>
+    public float SearchTemperature { get; init; } = 0.5f;
 }
 
 /// <summary>The outcome of one solve.</summary>
@@ -91,8 +96,12 @@ public static class CountdownSolver
         var searchOptions = new SearchStrategyOptions
         {
             Budget = new SearchBudget { MaxTotalTokens = options.SearchTokens, MaxPrmCalls = options.SearchPrmCalls ?? int.MaxValue },
-            Reward = options.Reward,
+            // A* and beam search keep many states open at once: copies of one state are scored 0 so only one is expanded.
+            Reward = options.Strategy.Kind is StrategyKind.AStar or StrategyKind.Beam
+                ? new DistinctStatePrm(options.Reward ?? new CountdownVerifierPrm())
+                : options.Reward,
             StepCost = options.StepCost,
+            DefaultTemperature = options.SearchTemperature,
         };
         var outcome = await strategy.RunAsync(run, new CountdownTask(problem), new StrategyOptions { Generation = generation, Search = searchOptions }, cancellationToken).ConfigureAwait(false);
         (string? trace, string? failure) = (outcome.Trace, outcome.FailureReason);

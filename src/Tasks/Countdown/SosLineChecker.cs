@@ -21,8 +21,10 @@ public sealed record LineCheck(bool Valid, double Progress, string? Failure)
 /// operands replaced by the result; the line after it is its <c>Generated Node</c> (id <c>parent,k</c> with k the
 /// parent's next child index, same numbers and operation) or, for one number left, its leaf verdict
 /// (<c>v,T equal: Goal Reached</c> exactly when v = T); <c>Moving to Node</c> and <c>Start Sub Search</c> name a
-/// node already generated, and the <c>Current State</c> after them states that node's numbers and operations; dive
-/// levels open and close in order. Numbers are compared as multisets: their order in a list carries no meaning.
+/// node this (sub)search generated and has not expanded yet, and the <c>Current State</c> after them states that node's
+/// numbers and operations; dive levels open and close in order; a search says <c>No solution found.</c> only once it
+/// has expanded every node it generated, and a sub search exits only after that line or the goal. After a verified
+/// <c>Goal Reached</c> the path is restated from the root, through nodes already expanded. Numbers are compared as multisets: their order in a list carries no meaning.
 /// The first <c>Current State</c> defines the root, node <c>0</c>. One checker follows one trace; feed it the lines
 /// in order, without their newlines.
 /// </summary>
@@ -37,6 +39,10 @@ public sealed class SosLineChecker
     private TraceLine? _previous;
     private int _depth;
     private double _lastProgress;
+    private bool _goalReached;
+    // The nodes each open (sub)search has generated and not yet expanded, by level: a search gives up only when its
+    // list is empty, and moves only to a node on it.
+    private readonly List<HashSet<string>> _open = [new(StringComparer.Ordinal)];
 
     private sealed record Node(string Id, IReadOnlyList<long> Numbers, IReadOnlyList<string> Operations);
 
@@ -121,6 +127,8 @@ public sealed class SosLineChecker
             return LineCheck.Fail("'Current State' does not follow a 'Moving to Node #id' or 'Start Sub Search … Moving to Node #id' line; a state is stated on arriving at a node.");
         _pending = null;
         var node = _nodes[id];
+        foreach (var level in _open)
+            level.Remove(id);
         if (!SameNumbers(s.Numbers, node.Numbers))
             return LineCheck.Fail($"node #{id} holds {PythonLiteral.Numbers(node.Numbers)}; its 'Current State' states {PythonLiteral.Numbers(s.Numbers)}.");
         if (!s.Operations.SequenceEqual(node.Operations, StringComparer.Ordinal))
@@ -176,6 +184,7 @@ public sealed class SosLineChecker
             return LineCheck.Fail($"'Generated Node #{g.Id}' is the next child of node #{parent.Id}, so its id is #{expected}.");
         _childCount[parent.Id] = index + 1;
         _nodes[g.Id] = new Node(g.Id, g.Numbers, operations);
+        _open[_depth].Add(g.Id);
         return Valid(g.Numbers);
     }
 
@@ -190,6 +199,7 @@ public sealed class SosLineChecker
         bool reached = l.Value == _target;
         if (l.ClaimsGoal != reached)
             return LineCheck.Fail($"'{l.Render()}' is false: {l.Value} {(reached ? "equals" : "is not")} {_target}.");
+        _goalReached |= reached;
         return new LineCheck(true, reached ? 1 : 0, null);
     }
 
@@ -202,6 +212,9 @@ public sealed class SosLineChecker
         }
         if (!_nodes.TryGetValue(id, out var node))
             return LineCheck.Fail($"'{what}' names node #{id}, which the trace has not generated.");
+        // After the goal the path is restated from the root, through nodes already expanded.
+        if (!_goalReached && !_open[_depth].Contains(id))
+            return LineCheck.Fail($"'{what}' names node #{id}, which is not open in this search (it was expanded already, or generated in another sub search); move to a node generated here and not yet expanded.");
         _pending = id;
         _current = null;
         return Valid(node.Numbers);
@@ -210,7 +223,11 @@ public sealed class SosLineChecker
     private LineCheck Dive(StartDiveLine d)
     {
         var check = Move(d.Id, $"Start Sub Search at level {d.Level}: Moving to Node #{d.Id}");
-        if (check.Valid) _depth = d.Level;
+        if (check.Valid)
+        {
+            _depth = d.Level;
+            _open.Add(new HashSet<string>(StringComparer.Ordinal));
+        }
         return check;
     }
 
@@ -220,6 +237,9 @@ public sealed class SosLineChecker
             return LineCheck.Fail(_depth == 0
                 ? $"'Exit Sub Search at level {x.Level}' closes a sub search that was never opened."
                 : $"'Exit Sub Search at level {x.Level}' closes level {x.Level}; the open sub search is at level {_depth}.");
+        if (!_goalReached && _previous is not MarkerLine { Text: TraceText.SearchFailed })
+            return LineCheck.Fail($"'Exit Sub Search at level {x.Level}' before the sub search ended: it ends with '{TraceText.SearchFailed}' or with the goal.");
+        _open.RemoveAt(_depth);
         _depth--;
         _current = null;
         _pending = null;
@@ -230,6 +250,8 @@ public sealed class SosLineChecker
     {
         if (_target < 0)
             return LineCheck.Fail($"'{TraceText.SearchFailed}' before any state; the trace starts with 'Current State'.");
+        if (!_goalReached && _open[_depth].Count > 0)
+            return LineCheck.Fail($"'{TraceText.SearchFailed}' while node #{_open[_depth].Order(StringComparer.Ordinal).First()} of this search is still open; a search gives up only after expanding every node it generated.");
         _current = null;
         _pending = null;
         return Carry();

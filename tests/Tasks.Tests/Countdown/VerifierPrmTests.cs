@@ -161,6 +161,26 @@ public class VerifierPrmTests
     }
 
     [Fact]
+    public void A_search_moves_only_to_open_nodes_and_gives_up_only_when_none_is_left()
+    {
+        string[] start =
+        [
+            "\nExploring Operation: 9-4=5, Resulting Numbers: [6, 2, 5]\n", "Generated Node #0,0: 24:[6, 2, 5] Operation: 9-4=5\n",
+            "Exploring Operation: 6*2=12, Resulting Numbers: [4, 9, 12]\n", "Generated Node #0,1: 24:[4, 9, 12] Operation: 6*2=12\n",
+            "Moving to Node #0,0\n", "Current State: 24:[6, 2, 5], Operations: ['9-4=5']\n",
+        ];
+        Judge(Prompt, start).Should().OnlyContain(j => j.Failure == null);
+        Judge(Prompt, [.. start, "Moving to Node #0,0\n"])[^1].Failure.Should().Contain("not open in this search");
+        Judge(Prompt, [.. start, "No solution found.\n"])[^1].Failure.Should().Contain("node #0,1 of this search is still open");
+        Judge(Prompt, [.. start, "Moving to Node #0,1\n", "Current State: 24:[4, 9, 12], Operations: ['6*2=12']\n", "No solution found.\n"])
+            .Should().OnlyContain(j => j.Failure == null, "every node the search generated is expanded");
+        // A node generated in the top search is not open inside a sub search, and a sub search ends before it exits.
+        string[] dive = [.. start[..4], "Start Sub Search at level 1: Moving to Node #0,0\n", "Current State: 24:[6, 2, 5], Operations: ['9-4=5']\n"];
+        Judge(Prompt, [.. dive, "Moving to Node #0,1\n"])[^1].Failure.Should().Contain("not open in this search");
+        Judge(Prompt, [.. dive, "Exit Sub Search at level 1\n"])[^1].Failure.Should().Contain("before the sub search ended");
+    }
+
+    [Fact]
     public void A_claimed_goal_must_be_true_and_a_missed_one_must_be_noticed()
     {
         const string prompt = "Current State: 24:[4, 6], Operations: []";
