@@ -31,6 +31,12 @@ internal static class SearchCliOptions
         Description = "Most reward-model calls (scored states) of a step-level search for one problem (default: no bound).",
     };
 
+    /// <summary>A fresh <c>--children</c> option.</summary>
+    public static Option<int?> Children() => new("--children")
+    {
+        Description = "Children an astar or beam@W expansion samples (default 4).",
+    };
+
     /// <summary>The reward model <paramref name="name"/> names.</summary>
     /// <exception cref="InvalidRequestException">The name is not a reward model Countdown can use.</exception>
     public static IProcessRewardModel Resolve(string name)
@@ -45,8 +51,10 @@ internal static class SearchCliOptions
 
     /// <summary>Refuses budgets below 1.</summary>
     /// <exception cref="InvalidRequestException">A budget is below 1.</exception>
-    public static void CheckBudgets(long tokens, int? prmCalls)
+    public static void CheckBudgets(long tokens, int? prmCalls, int? children = null)
     {
+        if (children is < 1 or > 64)
+            throw new InvalidRequestException($"--children {children} must be from 1 to 64.");
         if (tokens < 1)
             throw new InvalidRequestException($"--budget-tokens {tokens} must be at least 1; a search of 32k tokens a problem is the usual size.");
         if (prmCalls is < 1)

@@ -47,6 +47,23 @@ public sealed class StrategyRegistryTests
         act.Should().Throw<InvalidRequestException>().WithMessage("*use apr, sos, cons@N, pass@N, astar, bon@N, beam@N or pf@N (N from 1 to 256)*");
     }
 
+    [Fact]
+    public async Task A_step_search_on_a_task_without_steps_is_a_clear_error()
+    {
+        var strategy = StrategyRegistry.Default.Resolve("astar").Should().BeOfType<SearchStrategy>().Subject;
+        var act = () => strategy.RunAsync(null!, new PlainTask(), new StrategyOptions());
+        (await act.Should().ThrowAsync<InvalidRequestException>()).WithMessage("*defines no steps and no reward model*");
+    }
+
+    private sealed class PlainTask : IReasoningTask
+    {
+        public string Prompt(PromptStyle style) => "p";
+        public string? AnswerOf(string trace) => null;
+        public bool Verify(string trace) => false;
+        public string BuildChildContext(string parentTrace, Apr.AprChildCall call) => throw new NotSupportedException();
+        public string? ReadChildResult(string childTrace) => null;
+    }
+
     private sealed class Named(string name) : IReasoningStrategy
     {
         public string Name => name;

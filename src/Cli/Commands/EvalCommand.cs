@@ -25,6 +25,7 @@ internal static class EvalCommand
         var prm = SearchCliOptions.Prm();
         var budgetTokens = SearchCliOptions.Tokens();
         var budgetPrm = SearchCliOptions.PrmCalls();
+        var children = SearchCliOptions.Children();
         var context = new Option<int>("--context") { Description = $"Context window of each thread, in tokens ({CountdownLimits.MinContext} to the model's window).", DefaultValueFactory = _ => 4096 };
         var temperature = new Option<float>("--temperature") { Description = "0 is greedy.", DefaultValueFactory = _ => 0f };
         var seed = new Option<ulong>("--seed") { Description = "Seed of the random streams." };
@@ -38,7 +39,7 @@ internal static class EvalCommand
         var kvDType = KvOptions.DType();
         var kvMemory = KvOptions.Memory("1GiB");
         var countdown = new Command("countdown", "Evaluate Countdown problems.");
-        foreach (var o in new Option[] { problems, count, strategy, prm, budgetTokens, budgetPrm, context, temperature, seed, model, output, resume, overwrite, parallel, json, threads, kvDType, kvMemory })
+        foreach (var o in new Option[] { problems, count, strategy, prm, budgetTokens, budgetPrm, children, context, temperature, seed, model, output, resume, overwrite, parallel, json, threads, kvDType, kvMemory })
             countdown.Options.Add(o);
         countdown.SetAction(async (p, ct) =>
         {
@@ -53,7 +54,7 @@ internal static class EvalCommand
                 throw new InvalidRequestException($"--count {p.GetValue(count)} is negative; give how many problems to evaluate.");
             var strat = CountdownStrategy.Parse(p.GetValue(strategy)!);
             CountdownLimits.CheckTemperature(p.GetValue(temperature));
-            SearchCliOptions.CheckBudgets(p.GetValue(budgetTokens), p.GetValue(budgetPrm));
+            SearchCliOptions.CheckBudgets(p.GetValue(budgetTokens), p.GetValue(budgetPrm), p.GetValue(children));
             string prmName = p.GetValue(prm)!.Trim().ToLowerInvariant();
             var reward = SearchCliOptions.Resolve(prmName);
             int engineThreads = CountdownLimits.Threads(p.GetValue(threads));
@@ -75,7 +76,7 @@ internal static class EvalCommand
             var options = new SolveOptions
             {
                 Strategy = strat, ContextWindow = window, Temperature = p.GetValue(temperature), Seed = p.GetValue(seed),
-                SearchTokens = p.GetValue(budgetTokens), SearchPrmCalls = p.GetValue(budgetPrm), Reward = reward,
+                SearchTokens = p.GetValue(budgetTokens), SearchPrmCalls = p.GetValue(budgetPrm), Reward = reward, SearchChildren = p.GetValue(children),
             };
 
             // What makes two records comparable; a resume with any of these changed is refused.
@@ -90,6 +91,7 @@ internal static class EvalCommand
                 settings["prm"] = prmName;
                 settings["budget_tokens"] = options.SearchTokens;
                 settings["budget_prm"] = options.SearchPrmCalls;
+                settings["children"] = options.SearchChildren;
             }
             var about = new JsonObject { ["problems"] = problemsPath, ["model"] = dir, ["created"] = DateTimeOffset.UtcNow.ToString("O") };
             var mode = p.GetValue(resume) ? ResultsFileMode.Resume : p.GetValue(overwrite) ? ResultsFileMode.Overwrite : ResultsFileMode.New;

@@ -43,6 +43,8 @@ public sealed record SolveOptions
     /// child of a state the same). 0.5: at 1 most operation lines the shipped SoS+ model samples are wrong.
     /// </summary>
     public float SearchTemperature { get; init; } = 0.5f;
+    /// <summary>Children an A* or beam expansion samples (null: 4).</summary>
+    public int? SearchChildren { get; init; }
 }
 
 /// <summary>The outcome of one solve.</summary>
@@ -101,6 +103,7 @@ public static class CountdownSolver
                 ? new DistinctStatePrm(options.Reward ?? new CountdownVerifierPrm())
                 : options.Reward,
             StepCost = options.StepCost,
+            Children = options.SearchChildren,
             DefaultTemperature = options.SearchTemperature,
         };
         var outcome = await strategy.RunAsync(run, new CountdownTask(problem), new StrategyOptions { Generation = generation, Search = searchOptions }, cancellationToken).ConfigureAwait(false);

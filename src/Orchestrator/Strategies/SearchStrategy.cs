@@ -13,6 +13,9 @@ public sealed record SearchStrategyOptions
     /// <summary>The process reward model; null: the task's own (<see cref="ISearchTask.Reward"/>).</summary>
     public IProcessRewardModel? Reward { get; init; }
 
+    /// <summary>Children an A* or beam expansion samples; null: the strategy's default (4).</summary>
+    public int? Children { get; init; }
+
     /// <summary>A*'s cost per step (λ in g = λ × depth); null: <see cref="AStarSearch"/>'s default.</summary>
     public double? StepCost { get; init; }
 

@@ -24,6 +24,7 @@ internal static class SolveCommand
         var prm = SearchCliOptions.Prm();
         var budgetTokens = SearchCliOptions.Tokens();
         var budgetPrm = SearchCliOptions.PrmCalls();
+        var children = SearchCliOptions.Children();
         var temperature = new Option<float>("--temperature") { Description = "0 is greedy (a step-level search then samples its steps at 0.5).", DefaultValueFactory = _ => 0f };
         var seed = new Option<ulong>("--seed") { Description = "Seed of the random streams." };
         var context = new Option<int>("--context") { Description = $"Context window of each thread, in tokens ({CountdownLimits.MinContext} to the model's window).", DefaultValueFactory = _ => 4096 };
@@ -32,14 +33,14 @@ internal static class SolveCommand
         var kvDType = KvOptions.DType();
         var kvMemory = KvOptions.Memory("1GiB");
         var cmd = new Command("solve", "Solve one Countdown problem with a model, showing the reasoning tree as it grows.");
-        foreach (var o in new Option[] { numbers, target, strategy, model, prm, budgetTokens, budgetPrm, temperature, seed, context, json, threads, kvDType, kvMemory })
+        foreach (var o in new Option[] { numbers, target, strategy, model, prm, budgetTokens, budgetPrm, children, temperature, seed, context, json, threads, kvDType, kvMemory })
             cmd.Options.Add(o);
         cmd.SetAction(async (p, ct) =>
         {
             var problem = ParseProblem(p.GetValue(numbers)!, p.GetValue(target));
             var strat = CountdownStrategy.Parse(p.GetValue(strategy)!);
             CountdownLimits.CheckTemperature(p.GetValue(temperature));
-            SearchCliOptions.CheckBudgets(p.GetValue(budgetTokens), p.GetValue(budgetPrm));
+            SearchCliOptions.CheckBudgets(p.GetValue(budgetTokens), p.GetValue(budgetPrm), p.GetValue(children));
             var reward = SearchCliOptions.Resolve(p.GetValue(prm)!);
             int engineThreads = CountdownLimits.Threads(p.GetValue(threads));
             var kvType = KvOptions.Parse(p.GetValue(kvDType)!);
@@ -54,7 +55,7 @@ internal static class SolveCommand
             var options = new SolveOptions
             {
                 Strategy = strat, Temperature = p.GetValue(temperature), Seed = p.GetValue(seed), ContextWindow = window,
-                SearchTokens = p.GetValue(budgetTokens), SearchPrmCalls = p.GetValue(budgetPrm), Reward = reward,
+                SearchTokens = p.GetValue(budgetTokens), SearchPrmCalls = p.GetValue(budgetPrm), Reward = reward, SearchChildren = p.GetValue(children),
             };
             bool asJson = p.GetValue(json);
             CountdownSolveResult result;
