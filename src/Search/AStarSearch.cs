@@ -18,10 +18,17 @@ namespace Reasoning.Search;
 public sealed class AStarSearch : ISearchMethod
 {
     /// <summary>A* with <paramref name="children"/> children per expansion.</summary>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="children"/> is below 1 or the step cost is negative.</exception>
-    public AStarSearch(int children = 4, double stepCost = 0.02, StepAggregation aggregation = StepAggregation.Last)
+    /// <param name="children">Children sampled per expansion (k).</param>
+    /// <param name="stepCost">g's cost of one step (λ).</param>
+    /// <param name="aggregation">How a path's step scores make the score h is taken from.</param>
+    /// <param name="maxOpen">Most open states kept (null: no bound); see <see cref="MaxOpen"/>.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="children"/> or <paramref name="maxOpen"/> is below 1, or the step cost is negative.</exception>
+    public AStarSearch(int children = 4, double stepCost = 0.02, StepAggregation aggregation = StepAggregation.Last, int? maxOpen = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(children, 1);
+        if (maxOpen is < 1)
+            throw new ArgumentOutOfRangeException(nameof(maxOpen), maxOpen, "at least one open state must be kept.");
+        MaxOpen = maxOpen;
         if (!(stepCost >= 0) || double.IsInfinity(stepCost))
             throw new ArgumentOutOfRangeException(nameof(stepCost), stepCost, "the step cost must be a finite number ≥ 0.");
         Children = children;
@@ -35,6 +42,13 @@ public sealed class AStarSearch : ISearchMethod
     public double StepCost { get; }
     /// <summary>How a path's step scores make the score h is taken from.</summary>
     public StepAggregation Aggregation { get; }
+
+    /// <summary>
+    /// Most open states kept (null: no bound). Every open state holds a thread and its own KV pages (at least the page
+    /// its first token was written to), so a long search can fill the KV cache; past this bound the states of greatest
+    /// f are pruned after each expansion and their pages freed.
+    /// </summary>
+    public int? MaxOpen { get; }
 
     /// <inheritdoc />
     public string Name => $"astar@{Children}";
@@ -68,7 +82,8 @@ public sealed class AStarSearch : ISearchMethod
             return successors;
         }
 
-        var outcome = await BestFirstSearch.RunAsync(session.Root, 0, false, Expand, _ => true, cancellationToken).ConfigureAwait(false);
+        var outcome = await BestFirstSearch.RunAsync(session.Root, 0, false, Expand, _ => true, cancellationToken,
+            MaxOpen, state => session.Prune(state)).ConfigureAwait(false);
         StateNode chosen;
         SearchStopReason reason;
         if (outcome.Stop == BestFirstStop.Goal)

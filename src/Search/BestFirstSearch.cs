@@ -53,10 +53,16 @@ public static class BestFirstSearch
     /// or null when a budget stops the search before the state could be expanded (it then stays open).</param>
     /// <param name="mayExpand">Called with the expansions so far before each expansion; false stops the search.</param>
     /// <param name="cancellationToken">Cancels between expansions (and is passed to each).</param>
+    /// <param name="maxOpen">Most open states kept (null: no bound). Past it, the states of greatest f (ties: the last
+    /// pushed) are dropped after each expansion and handed to <paramref name="dropped"/>: memory-bounded best-first
+    /// search, no longer guaranteed optimal.</param>
+    /// <param name="dropped">Receives each state dropped by <paramref name="maxOpen"/>.</param>
     public static async Task<BestFirstOutcome<TState>> RunAsync<TState>(TState start, double startH, bool startIsGoal,
         Func<TState, double, CancellationToken, Task<IReadOnlyList<Successor<TState>>?>> expand,
-        Func<int, bool> mayExpand, CancellationToken cancellationToken = default)
+        Func<int, bool> mayExpand, CancellationToken cancellationToken = default, int? maxOpen = null, Action<TState>? dropped = null)
     {
+        if (maxOpen is < 1)
+            throw new ArgumentOutOfRangeException(nameof(maxOpen), maxOpen, "at least one open state must be kept.");
         var frontier = new PriorityFrontier<OpenState<TState>>();
         frontier.Push(new OpenState<TState>(start, 0, startH, startIsGoal), 0, startH);
         int expansions = 0;
@@ -73,6 +79,15 @@ public static class BestFirstSearch
             {
                 double g = best.G + s.Cost;
                 frontier.Push(new OpenState<TState>(s.State, g, s.H, s.IsGoal), g, s.H);
+            }
+            if (frontier.Count > maxOpen)
+            {
+                // Drained in (f, push order) order and pushed back in it, so ties keep their order.
+                var open = Drain(frontier);
+                foreach (var o in open.Take(maxOpen.Value))
+                    frontier.Push(o, o.G, o.H);
+                foreach (var o in open.Skip(maxOpen.Value))
+                    dropped?.Invoke(o.State);
             }
         }
         return new BestFirstOutcome<TState>(BestFirstStop.Exhausted, default, 0, expansions, []);

@@ -25,13 +25,22 @@ public sealed record SearchBudget
     /// <summary>Most tokens of one step; a step cut here ends without its stop string (<see cref="StepEnd.Length"/>).</summary>
     public int MaxStepTokens { get; init; } = 256;
 
+    /// <summary>
+    /// Wall-clock limit (null: none), checked before each round of generation: past it the search stops and returns its
+    /// best state (<see cref="SearchStopReason.WallTime"/>), where cancelling would return nothing. A round already
+    /// running finishes, so the search can run past the limit by one round (at most <see cref="MaxStepTokens"/> tokens).
+    /// </summary>
+    public TimeSpan? MaxWallTime { get; init; }
+
     /// <summary>Checks the bounds are usable.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">A bound is below 1.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A bound is below 1 (or the wall time is not positive).</exception>
     public void Validate()
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxTotalTokens, 1, nameof(MaxTotalTokens));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxPrmCalls, 1, nameof(MaxPrmCalls));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxExpansions, 1, nameof(MaxExpansions));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxStepTokens, 1, nameof(MaxStepTokens));
+        if (MaxWallTime is { } wall && wall <= TimeSpan.Zero)
+            throw new ArgumentOutOfRangeException(nameof(MaxWallTime), wall, "the wall-time limit must be positive (or null for none).");
     }
 }

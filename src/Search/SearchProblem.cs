@@ -51,6 +51,6 @@ public sealed record SearchSampling
     /// <summary>Top-p mass (1: off).</summary>
     public float TopP { get; init; } = 1f;
 
-    /// <summary>Seed; each thread mixes its own id in, so every state draws its own stream.</summary>
+    /// <summary>Seed; each step mixes in its state's id (and its thread's), so every state draws its own stream.</summary>
     public ulong Seed { get; init; }
 }

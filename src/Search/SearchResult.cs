@@ -15,6 +15,8 @@ public enum SearchStopReason
     ExpansionBudget,
     /// <summary>The run's <see cref="Threads.ThreadBudget.MaxThreads"/> allowed no more states.</summary>
     ThreadBudget,
+    /// <summary><see cref="SearchBudget.MaxWallTime"/> had passed.</summary>
+    WallTime,
 }
 
 /// <summary>How a state's last step ended.</summary>

@@ -83,6 +83,8 @@ internal sealed class SearchSession : IDisposable
     /// </summary>
     public (int Children, int StepTokens, SearchStopReason? Stop) Fit(IReadOnlyCollection<StateNode> parents, int wanted, bool scored)
     {
+        if (Budget.MaxWallTime is { } wall && Stopwatch.GetElapsedTime(_start) >= wall)
+            return (0, 0, SearchStopReason.WallTime);
         if (Expansions + parents.Count > Budget.MaxExpansions)
             return (0, 0, SearchStopReason.ExpansionBudget);
         int n = wanted;
@@ -92,16 +94,13 @@ internal sealed class SearchSession : IDisposable
             if (n < 1)
                 return (0, 0, SearchStopReason.PrmBudget);
         }
-        // A parent other than the root hands its thread to its last child; every other child is a new thread.
+        // A parent other than the root hands its thread to its last child; every other child is a new thread. The run's
+        // thread bound is the caller's sizing of the search, so running short of it stops the search rather than
+        // thinning the expansions.
         var run = Problem.Root.Run;
         int reused = parents.Count(p => p != Root);
-        int threadsLeft = run.Budget.MaxThreads - run.Threads.Count;
-        if (threadsLeft < n - reused)
-        {
-            n = threadsLeft + reused;
-            if (n < 1)
-                return (0, 0, SearchStopReason.ThreadBudget);
-        }
+        if (run.Budget.MaxThreads - run.Threads.Count < n - reused)
+            return (0, 0, SearchStopReason.ThreadBudget);
         long tokensLeft = Budget.MaxTotalTokens - Tokens;
         if (tokensLeft < n)
         {
@@ -158,7 +157,9 @@ internal sealed class SearchSession : IDisposable
         };
         Task<ThreadGeneration>[] running;
         using (Problem.Root.Run.HoldSubmissions())
-            running = [.. children.Select(c => c.Thread!.GenerateAsync(options, cancellationToken))];
+            // A thread draws from a stream seeded per call; a parent's thread carries its last child on, so the seed
+            // mixes in the state's id, or every step of that thread would reuse the same draws.
+            running = [.. children.Select(c => c.Thread!.GenerateAsync(options with { Seed = options.Seed + (ulong)c.Id * 0xD1B54A32D192ED03UL }, cancellationToken))];
         try
         {
             await Task.WhenAll(running).ConfigureAwait(false);
