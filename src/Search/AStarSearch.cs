@@ -6,14 +6,17 @@ namespace Reasoning.Search;
 /// r(s)) and g = <see cref="StepCost"/> × depth. Expanding a state forks <see cref="Children"/> threads from it that
 /// decode one step each in the same engine steps (sharing the prefix's KV pages), scores them in one reward-model
 /// call and pushes them; a popped goal state ends the search. When a budget stops it first, it returns the best goal
-/// generated, else the open state of least f (ties: the deepest).
+/// generated, else the open state that would have been popped next.
 /// </summary>
 /// <remarks>
-/// Why g = λ × depth: the paper leaves g open. A per-step cost makes a path pay for its length, so of two states the
-/// PRM scores alike the shorter one (fewer tokens spent) is expanded first, and a long path stays ahead only while its
-/// score keeps up; without it (λ = 0) the search is greedy best-first on the PRM alone. λ is in the units of h (a
-/// score): the default 0.02 means 50 steps cost as much as one step the PRM calls certainly wrong, small enough that
-/// a Countdown trace of a few dozen lines is not pushed aside by a shallow state of a clearly lower score.
+/// Why g = λ × depth with λ = 0 by default: the paper leaves g open, and h = 1 − score is not a cost to go that shrinks
+/// as a path nears its answer (a right step scores as high at depth 3 as at depth 30). Any positive per-step cost then
+/// makes a path lose to every shallower state its PRM scores alike, and a PRM with flat scores (a verifier giving
+/// every right step 1) turns the search breadth-first, which no budget survives on traces of dozens of steps. So by
+/// default g adds nothing and states of equal f leave deepest-first (<see cref="DeeperFirstOnTies"/>): the search
+/// follows a path while the PRM scores it as high as any alternative and backs up to the best other state when its
+/// score drops. λ &gt; 0 (in the units of h: λ = 0.01 makes 100 steps cost one certainly-wrong step) trades depth for
+/// score where the PRM's scores fall gradually along wrong paths.
 /// </remarks>
 public sealed class AStarSearch : ISearchMethod
 {
@@ -23,8 +26,12 @@ public sealed class AStarSearch : ISearchMethod
     /// <param name="aggregation">How a path's step scores make the score h is taken from.</param>
     /// <param name="maxOpen">Most open states kept (null: no bound); see <see cref="MaxOpen"/>.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="children"/> or <paramref name="maxOpen"/> is below 1, or the step cost is negative.</exception>
-    public AStarSearch(int children = 4, double stepCost = 0.02, StepAggregation aggregation = StepAggregation.Last, int? maxOpen = null)
+    /// <param name="deeperFirstOnTies">States of equal f leave last-pushed first (the latest expansion's children: the
+    /// deeper path) instead of first-pushed first.</param>
+    public AStarSearch(int children = 4, double stepCost = 0, StepAggregation aggregation = StepAggregation.Last, int? maxOpen = null,
+        bool deeperFirstOnTies = true)
     {
+        DeeperFirstOnTies = deeperFirstOnTies;
         ArgumentOutOfRangeException.ThrowIfLessThan(children, 1);
         if (maxOpen is < 1)
             throw new ArgumentOutOfRangeException(nameof(maxOpen), maxOpen, "at least one open state must be kept.");
@@ -38,6 +45,8 @@ public sealed class AStarSearch : ISearchMethod
 
     /// <summary>Children sampled per expansion (k).</summary>
     public int Children { get; }
+    /// <summary>States of equal f leave last-pushed first (deeper first).</summary>
+    public bool DeeperFirstOnTies { get; }
     /// <summary>g's cost of one step (λ).</summary>
     public double StepCost { get; }
     /// <summary>How a path's step scores make the score h is taken from.</summary>
@@ -83,7 +92,7 @@ public sealed class AStarSearch : ISearchMethod
         }
 
         var outcome = await BestFirstSearch.RunAsync(session.Root, 0, false, Expand, _ => true, cancellationToken,
-            MaxOpen, state => session.Prune(state)).ConfigureAwait(false);
+            MaxOpen, state => session.Prune(state), DeeperFirstOnTies).ConfigureAwait(false);
         StateNode chosen;
         SearchStopReason reason;
         if (outcome.Stop == BestFirstStop.Goal)
@@ -92,7 +101,7 @@ public sealed class AStarSearch : ISearchMethod
         {
             reason = outcome.Stop == BestFirstStop.Exhausted ? SearchStopReason.Exhausted : budgetStop ?? SearchStopReason.TokenBudget;
             chosen = outcome.Open.Where(o => o.IsGoal).Select(o => o.State).FirstOrDefault()
-                ?? outcome.Open.Where(o => o.State != session.Root).OrderBy(o => o.F).ThenByDescending(o => o.State.Depth).Select(o => o.State).FirstOrDefault()
+                ?? outcome.Open.Where(o => o.State != session.Root).Select(o => o.State).FirstOrDefault()
                 ?? SearchSession.Best(session.Nodes.Where(n => n != session.Root))
                 ?? session.Root;
         }

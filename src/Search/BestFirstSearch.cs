@@ -39,7 +39,8 @@ public sealed record BestFirstOutcome<TState>(BestFirstStop Stop, TState? Goal, 
 
 /// <summary>
 /// The search itself, with no model: best-first search on f = g + h over any state space (A* when h never
-/// overestimates the cost to go). Pops the state of least f (ties: the one pushed first); a popped goal ends the
+/// overestimates the cost to go). Pops the state of least f (ties: the one pushed first, or with
+/// <c>lastPushedFirst</c> the one pushed last, which goes deeper first); a popped goal ends the
 /// search; otherwise the caller's budget check runs, then its expansion, whose successors are pushed with
 /// g = parent's g + step cost. A* decoding runs it over threads; the tests run it over a graph.
 /// </summary>
@@ -53,17 +54,20 @@ public static class BestFirstSearch
     /// or null when a budget stops the search before the state could be expanded (it then stays open).</param>
     /// <param name="mayExpand">Called with the expansions so far before each expansion; false stops the search.</param>
     /// <param name="cancellationToken">Cancels between expansions (and is passed to each).</param>
-    /// <param name="maxOpen">Most open states kept (null: no bound). Past it, the states of greatest f (ties: the last
-    /// pushed) are dropped after each expansion and handed to <paramref name="dropped"/>: memory-bounded best-first
+    /// <param name="maxOpen">Most open states kept (null: no bound). Past it, the states popped last (greatest f, then
+    /// the order of ties) are dropped after each expansion and handed to <paramref name="dropped"/>: memory-bounded best-first
     /// search, no longer guaranteed optimal.</param>
     /// <param name="dropped">Receives each state dropped by <paramref name="maxOpen"/>.</param>
+    /// <param name="lastPushedFirst">States of equal f are popped last-pushed first (the children of the latest
+    /// expansion first: depth-first among ties) instead of first-pushed first (breadth-first among ties).</param>
     public static async Task<BestFirstOutcome<TState>> RunAsync<TState>(TState start, double startH, bool startIsGoal,
         Func<TState, double, CancellationToken, Task<IReadOnlyList<Successor<TState>>?>> expand,
-        Func<int, bool> mayExpand, CancellationToken cancellationToken = default, int? maxOpen = null, Action<TState>? dropped = null)
+        Func<int, bool> mayExpand, CancellationToken cancellationToken = default, int? maxOpen = null, Action<TState>? dropped = null,
+        bool lastPushedFirst = false)
     {
         if (maxOpen is < 1)
             throw new ArgumentOutOfRangeException(nameof(maxOpen), maxOpen, "at least one open state must be kept.");
-        var frontier = new PriorityFrontier<OpenState<TState>>();
+        var frontier = new PriorityFrontier<OpenState<TState>>(lastPushedFirst);
         frontier.Push(new OpenState<TState>(start, 0, startH, startIsGoal), 0, startH);
         int expansions = 0;
         while (frontier.TryPop(out var best, out _))
@@ -82,9 +86,11 @@ public static class BestFirstSearch
             }
             if (frontier.Count > maxOpen)
             {
-                // Drained in (f, push order) order and pushed back in it, so ties keep their order.
+                // Drained in pop order and pushed back so that ties keep their order (reversed when the last pushed
+                // leaves first).
                 var open = Drain(frontier);
-                foreach (var o in open.Take(maxOpen.Value))
+                var kept = open.Take(maxOpen.Value);
+                foreach (var o in lastPushedFirst ? kept.Reverse() : kept)
                     frontier.Push(o, o.G, o.H);
                 foreach (var o in open.Skip(maxOpen.Value))
                     dropped?.Invoke(o.State);

@@ -56,7 +56,7 @@ public enum StepEnd
 /// <param name="Expanded">Children were generated from it.</param>
 /// <param name="Pruned">The method dropped it (beam: outside the top W; particles: not resampled); it was never expanded.</param>
 /// <param name="IsGoal">It is a goal state.</param>
-public sealed record SearchNode(int Id, int? ParentId, int Depth, string StepText, int StepTokens, StepEnd End,
+public sealed record SearchTreeNode(int Id, int? ParentId, int Depth, string StepText, int StepTokens, StepEnd End,
     double? Score, double? Aggregate, double G, double H, bool Expanded, bool Pruned, bool IsGoal)
 {
     /// <summary>The priority A* orders states by: <see cref="G"/> + <see cref="H"/>.</summary>
@@ -101,5 +101,5 @@ public sealed record SearchResult
     /// <summary>Wall time of the search.</summary>
     public required double WallMilliseconds { get; init; }
     /// <summary>Every state, by id (index i holds id i).</summary>
-    public required IReadOnlyList<SearchNode> Tree { get; init; }
+    public required IReadOnlyList<SearchTreeNode> Tree { get; init; }
 }

@@ -240,7 +240,7 @@ internal sealed class SearchSession : IDisposable
             PrmBatches = PrmBatches,
             Expansions = Expansions,
             WallMilliseconds = Stopwatch.GetElapsedTime(_start).TotalMilliseconds,
-            Tree = [.. _nodes.Select(n => new SearchNode(n.Id, n.Parent?.Id, n.Depth, n.StepText, n.StepTokens, n.End,
+            Tree = [.. _nodes.Select(n => new SearchTreeNode(n.Id, n.Parent?.Id, n.Depth, n.StepText, n.StepTokens, n.End,
                 n.Score, n.Aggregate, n.G, n.H, n.Expanded, n.Pruned, n.IsGoal))],
         };
     }

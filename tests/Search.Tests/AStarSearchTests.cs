@@ -6,11 +6,13 @@ namespace Reasoning.Search.Tests;
 /// <summary>A* decoding on the tiny model with a scripted reward model.</summary>
 public sealed class AStarSearchTests : SearchTestKit
 {
-    // Replays the best-first order from the tree: children get ids when their parent is expanded, so the parents in
-    // order of their first child's id are the expansion order; each must have been the open state of least f (ties:
-    // the lowest id, the first pushed) among the states that existed then.
-    private static void ExpandedInBestFirstOrder(SearchResult result, double stepCost)
+    // Replays the best-first order from the tree: children get ids when their parent is expanded (and are pushed in
+    // id order), so the parents in order of their first child's id are the expansion order; each must have been the
+    // open state of least f (ties: the highest id, the last pushed; or the lowest with first-pushed ties) among the
+    // states that existed then.
+    private static void ExpandedInBestFirstOrder(SearchResult result, double stepCost, bool lastPushedFirst = true)
     {
+        int Tie(SearchTreeNode n) => lastPushedFirst ? -n.Id : n.Id;
         var tree = result.Tree;
         foreach (var n in tree.Where(n => n.ParentId is not null))
             n.G.Should().BeApproximately(stepCost * n.Depth, 1e-12);
@@ -19,19 +21,19 @@ public sealed class AStarSearchTests : SearchTestKit
         var expanded = new HashSet<int>();
         foreach (int p in order)
         {
-            var open = tree.Where(n => n.Id < firstChild[p] && !expanded.Contains(n.Id) && !(IsDeadEnd(n)))
-                .OrderBy(n => n.F).ThenBy(n => n.Id).First();
+            var open = tree.Where(n => n.Id < firstChild[p] && !expanded.Contains(n.Id) && !IsDeadEnd(n))
+                .OrderBy(n => n.F).ThenBy(Tie).First();
             open.Id.Should().Be(p, "A* expands the open state of least f");
             expanded.Add(p);
         }
         if (result.StopReason == SearchStopReason.Goal)
         {
-            var best = tree.Where(n => !expanded.Contains(n.Id) && !IsDeadEnd(n)).OrderBy(n => n.F).ThenBy(n => n.Id).First();
+            var best = tree.Where(n => !expanded.Contains(n.Id) && !IsDeadEnd(n)).OrderBy(n => n.F).ThenBy(Tie).First();
             best.Id.Should().Be(result.ChosenId, "the goal returned is the state popped next");
         }
     }
 
-    private static bool IsDeadEnd(SearchNode n) => n.End is StepEnd.EndOfSequence or StepEnd.ThreadLimit && !n.IsGoal;
+    private static bool IsDeadEnd(SearchTreeNode n) => n.End is StepEnd.EndOfSequence or StepEnd.ThreadLimit && !n.IsGoal;
 
     [Fact(Timeout = 60_000)]
     public async Task Forked_children_share_the_prompts_pages_instead_of_computing_it_again()
@@ -60,14 +62,14 @@ public sealed class AStarSearchTests : SearchTestKit
         var prm = new ScriptedPrm();
         using var run = NewRun();
         var problem = Problem(run, prm, isGoal: text => text.Length >= 20);
-        var result = await new AStarSearch(children: 3, stepCost: 0.05, aggregation: StepAggregation.Min)
+        var result = await new AStarSearch(children: 3, stepCost: 0.05, aggregation: StepAggregation.Min, deeperFirstOnTies: false)
             .SearchAsync(problem, new SearchBudget { MaxTotalTokens = 3000, MaxStepTokens = 4 });
 
         result.StopReason.Should().Be(SearchStopReason.Goal);
         result.ReachedGoal.Should().BeTrue();
         result.Text.Length.Should().BeGreaterThanOrEqualTo(20);
         ConsistentWithRun(result, run, prm, StepAggregation.Min);
-        ExpandedInBestFirstOrder(result, 0.05);
+        ExpandedInBestFirstOrder(result, 0.05, lastPushedFirst: false);
         prm.Calls.Should().OnlyContain(c => c.Count == 3, "each expansion's children are scored in one call");
         prm.Calls.SelectMany(c => c).Should().OnlyContain(s => s.Prompt == "the problem");
         OnlyTheRootHoldsPages(run, free);
@@ -87,9 +89,9 @@ public sealed class AStarSearchTests : SearchTestKit
         result.Tree.Should().OnlyContain(n => n.StepTokens <= 5);
         result.ReachedGoal.Should().BeFalse();
         ConsistentWithRun(result, run, prm, StepAggregation.Last);
-        ExpandedInBestFirstOrder(result, 0.02);
-        // No goal: the open state of least f is returned.
-        var open = result.Tree.Where(n => n.Open && n.ParentId != null).OrderBy(n => n.F).ThenByDescending(n => n.Depth).First();
+        ExpandedInBestFirstOrder(result, 0);
+        // No goal: the open state that would be popped next is returned.
+        var open = result.Tree.Where(n => n.Open && n.ParentId != null).OrderBy(n => n.F).ThenByDescending(n => n.Id).First();
         result.ChosenId.Should().Be(open.Id);
         OnlyTheRootHoldsPages(run, free);
     }

@@ -6,7 +6,7 @@ namespace Reasoning.Search.Tests;
 /// <summary>Beam search, particle filtering, best-of-N and cons@N on the tiny model with a scripted reward model.</summary>
 public sealed class BaselineSearchTests : SearchTestKit
 {
-    private static bool DeadEnd(SearchNode n) => n.End is StepEnd.EndOfSequence or StepEnd.ThreadLimit && !n.IsGoal;
+    private static bool DeadEnd(SearchTreeNode n) => n.End is StepEnd.EndOfSequence or StepEnd.ThreadLimit && !n.IsGoal;
 
     [Fact(Timeout = 60_000)]
     public async Task Beam_search_keeps_the_best_width_states_of_each_round_within_the_token_budget()
@@ -86,7 +86,7 @@ public sealed class BaselineSearchTests : SearchTestKit
     }
 
     // The samples' last states: best-of-N extends each sample by one child per round, so each root child is a chain.
-    private static List<SearchNode> Samples(IReadOnlyList<SearchNode> tree) =>
+    private static List<SearchTreeNode> Samples(IReadOnlyList<SearchTreeNode> tree) =>
         [.. tree.Where(n => n.ParentId == 0).Select(s =>
         {
             var n = s;

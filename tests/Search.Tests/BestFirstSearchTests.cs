@@ -186,4 +186,23 @@ public sealed class BestFirstSearchTests
         outcome.Expansions.Should().Be(6);
         outcome.Open.Should().BeEmpty();
     }
+
+    [Fact]
+    public async Task With_last_pushed_first_equal_f_states_go_deepest_first()
+    {
+        // Every state has f 0 (a flat heuristic, no step cost): first-pushed ties search breadth-first, last-pushed
+        // ties depth-first, down the last child each time.
+        async Task<List<string>> Order(bool lastPushedFirst)
+        {
+            var order = new List<string>();
+            await BestFirstSearch.RunAsync("", 0, false, (s, _, _) =>
+            {
+                order.Add(s);
+                return Task.FromResult<IReadOnlyList<Successor<string>>?>(s.Length < 2 ? [new(s + "a", 0, 0, false), new(s + "b", 0, 0, false)] : []);
+            }, _ => true, lastPushedFirst: lastPushedFirst);
+            return order;
+        }
+        (await Order(false)).Should().Equal("", "a", "b", "aa", "ab", "ba", "bb");
+        (await Order(true)).Should().Equal("", "b", "bb", "ba", "a", "ab", "aa");
+    }
 }

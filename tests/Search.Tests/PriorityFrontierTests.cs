@@ -64,4 +64,21 @@ public sealed class PriorityFrontierTests
         var act = () => frontier.Push(1, double.PositiveInfinity, double.NegativeInfinity);
         act.Should().Throw<InvalidScoreException>().WithMessage("*not a number*");
     }
+
+    [Fact]
+    public void With_last_pushed_first_ties_leave_in_reverse_push_order()
+    {
+        var rng = new Random(8);
+        for (int trial = 0; trial < 300; trial++)
+        {
+            var frontier = new PriorityFrontier<int>(lastPushedFirst: true);
+            var pushed = Enumerable.Range(0, rng.Next(0, 60)).Select(i => (State: i, G: rng.Next(0, 8) / 4.0, H: rng.Next(0, 8) / 4.0)).ToList();
+            foreach (var p in pushed)
+                frontier.Push(p.State, p.G, p.H);
+            var popped = new List<int>();
+            while (frontier.TryPop(out int state, out _))
+                popped.Add(state);
+            popped.Should().Equal(pushed.OrderBy(p => p.G + p.H).ThenByDescending(p => p.State).Select(p => p.State));
+        }
+    }
 }

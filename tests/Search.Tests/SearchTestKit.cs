@@ -106,9 +106,9 @@ public abstract class SearchTestKit : IDisposable
     }
 
     /// <summary>The nodes from the root's child to <paramref name="id"/>.</summary>
-    protected static List<SearchNode> PathOf(IReadOnlyList<SearchNode> tree, int id)
+    protected static List<SearchTreeNode> PathOf(IReadOnlyList<SearchTreeNode> tree, int id)
     {
-        var path = new List<SearchNode>();
+        var path = new List<SearchTreeNode>();
         for (var n = tree[id]; n.ParentId is not null; n = tree[n.ParentId.Value])
             path.Add(n);
         path.Reverse();
