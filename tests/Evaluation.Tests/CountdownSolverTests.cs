@@ -41,6 +41,10 @@ public sealed class CountdownSolverTests : IDisposable
     [InlineData("SoS", StrategyKind.Sos, 1)]
     [InlineData("cons@7", StrategyKind.Consensus, 7)]
     [InlineData("pass@16", StrategyKind.PassAtN, 16)]
+    [InlineData("astar", StrategyKind.AStar, 1)]
+    [InlineData("bon@8", StrategyKind.BestOfN, 8)]
+    [InlineData("beam@4", StrategyKind.Beam, 4)]
+    [InlineData("pf@16", StrategyKind.ParticleFilter, 16)]
     public void Strategies_parse_from_their_names(string name, StrategyKind kind, int traces)
     {
         CountdownStrategy.Parse(name).Should().Be(new CountdownStrategy(kind, traces));
@@ -53,6 +57,41 @@ public sealed class CountdownSolverTests : IDisposable
     public void Unknown_strategies_are_clear_errors(string name)
     {
         var act = () => CountdownStrategy.Parse(name);
-        act.Should().Throw<InvalidRequestException>().WithMessage("*apr, sos, cons@N or pass@N*");
+        act.Should().Throw<InvalidRequestException>().WithMessage("*apr, sos, cons@N, pass@N, astar, bon@N, beam@N or pf@N*");
+    }
+
+    [Theory]
+    [InlineData("astar")]
+    [InlineData("bon@8")]
+    [InlineData("pf@2")]
+    [InlineData("beam@2")]
+    public void Names_of_step_searches_round_trip_and_say_they_search(string name)
+    {
+        var strategy = CountdownStrategy.Parse(name);
+        strategy.ToString().Should().Be(name);
+        strategy.IsStepSearch.Should().BeTrue();
+        CountdownStrategy.Parse("cons@3").IsStepSearch.Should().BeFalse();
+    }
+
+    [Theory(Timeout = 60_000)]
+    [InlineData("astar")]
+    [InlineData("bon@3")]
+    [InlineData("beam@2")]
+    [InlineData("pf@3")]
+    public async Task A_step_search_keeps_to_its_token_budget_counts_its_reward_calls_and_leaks_nothing(string strategy)
+    {
+        int free = _engine.Pool.FreeCount;
+        var result = await CountdownSolver.SolveAsync(_engine, new ByteCodec(), Problem,
+            new SolveOptions { Strategy = CountdownStrategy.Parse(strategy), ContextWindow = 400, Seed = 5, SearchTokens = 300 });
+
+        result.Search.Should().NotBeNull();
+        result.TotalTokens.Should().BeInRange(1, 300).And.Be(result.Search!.TokensGenerated);
+        result.PrmCalls.Should().BePositive().And.Be(result.Search.PrmCalls);
+        result.Verified.Should().BeFalse("a random model writes no valid trace");
+        result.Reason.Should().NotBeNullOrEmpty();
+        result.Trace.Should().StartWith(CountdownPrompts.Sos(Problem));
+        result.Tree["nodes"]!.AsArray().Count.Should().Be(result.Search.Tree.Count);
+        result.Tree["prompt"]!.GetValue<string>().Should().Be(CountdownPrompts.Sos(Problem));
+        _engine.Pool.FreeCount.Should().Be(free);
     }
 }

@@ -14,6 +14,11 @@ public sealed class StrategyRegistryTests
     [InlineData("sos+", "sos")]
     [InlineData("cons@7", "cons@7")]
     [InlineData("PASS@256", "pass@256")]
+    [InlineData("astar", "astar")]
+    [InlineData("A*", "astar")]
+    [InlineData("bon@8", "bon@8")]
+    [InlineData("beam@3", "beam@3")]
+    [InlineData("pf@16", "pf@16")]
     public void Built_in_names_resolve_to_their_strategies(string text, string name)
     {
         StrategyRegistry.Default.Resolve(text).Name.Should().Be(name);
@@ -33,11 +38,30 @@ public sealed class StrategyRegistryTests
     [InlineData("cons@0")]
     [InlineData("cons@257")]
     [InlineData("apr@2")]
+    [InlineData("astar@4")]
+    [InlineData("bon")]
     [InlineData("")]
     public void Unknown_names_list_every_registered_form(string text)
     {
         var act = () => StrategyRegistry.Default.Resolve(text);
-        act.Should().Throw<InvalidRequestException>().WithMessage("*use apr, sos, cons@N or pass@N (N from 1 to 256)*");
+        act.Should().Throw<InvalidRequestException>().WithMessage("*use apr, sos, cons@N, pass@N, astar, bon@N, beam@N or pf@N (N from 1 to 256)*");
+    }
+
+    [Fact]
+    public async Task A_step_search_on_a_task_without_steps_is_a_clear_error()
+    {
+        var strategy = StrategyRegistry.Default.Resolve("astar").Should().BeOfType<SearchStrategy>().Subject;
+        var act = () => strategy.RunAsync(null!, new PlainTask(), new StrategyOptions());
+        (await act.Should().ThrowAsync<InvalidRequestException>()).WithMessage("*defines no steps and no reward model*");
+    }
+
+    private sealed class PlainTask : IReasoningTask
+    {
+        public string Prompt(PromptStyle style) => "p";
+        public string? AnswerOf(string trace) => null;
+        public bool Verify(string trace) => false;
+        public string BuildChildContext(string parentTrace, Apr.AprChildCall call) => throw new NotSupportedException();
+        public string? ReadChildResult(string childTrace) => null;
     }
 
     private sealed class Named(string name) : IReasoningStrategy

@@ -4,7 +4,7 @@ using Reasoning.Threads;
 
 namespace Reasoning.Agents.Application;
 
-/// <summary>Solve one Countdown problem with a model, by a strategy (<c>apr</c>, <c>sos</c>, <c>cons@N</c>, <c>pass@N</c>): what <c>reason countdown solve</c> does.</summary>
+/// <summary>Solve one Countdown problem with a model, by a strategy (<c>apr</c>, <c>sos</c>, <c>cons@N</c>, <c>pass@N</c>, or a step-level search: <c>astar</c>, <c>bon@N</c>, <c>beam@W</c>, <c>pf@N</c>): what <c>reason countdown solve</c> does.</summary>
 /// <param name="Numbers">The numbers (2 to 6, each 1 to 1,000,000).</param>
 /// <param name="Target">The target (1 to 1,000,000).</param>
 /// <param name="Strategy">The strategy's name.</param>
@@ -26,6 +26,14 @@ public sealed record SolveCountdown(IReadOnlyList<int> Numbers, int Target, stri
     public Action<string>? OnWarning { get; init; }
     /// <summary>Receives progress (threads, tokens) while the run goes on.</summary>
     public IProgress<RunProgress>? Progress { get; init; }
+    /// <summary>A step-level search (<c>astar</c>, <c>bon@N</c>, <c>beam@W</c>, <c>pf@N</c>): tokens it may generate, all its states together.</summary>
+    public long SearchTokens { get; init; } = 32_768;
+    /// <summary>A step-level search: most reward-model calls (scored states); null for no bound.</summary>
+    public int? SearchPrmCalls { get; init; }
+    /// <summary>A step-level search: children an <c>astar</c> or <c>beam@W</c> expansion samples (null: 4).</summary>
+    public int? SearchChildren { get; init; }
+    /// <summary>A step-level search: its process reward model (null: the Countdown verifier).</summary>
+    public Reasoning.Search.IProcessRewardModel? Reward { get; init; }
 
     /// <inheritdoc />
     public void Validate()
@@ -35,5 +43,11 @@ public sealed record SolveCountdown(IReadOnlyList<int> Numbers, int Target, stri
         CountdownRules.CheckTemperature(Temperature);
         if (Engine is not null)
             CountdownRules.CheckThreads(Engine.Threads);
+        if (SearchTokens < 1)
+            throw new Reasoning.Engine.Errors.InvalidRequestException($"a search budget of {SearchTokens} tokens must be at least 1; 32,768 a problem is the usual size.");
+        if (SearchPrmCalls is < 1)
+            throw new Reasoning.Engine.Errors.InvalidRequestException($"a search budget of {SearchPrmCalls} reward-model calls must be at least 1, or left out for no bound.");
+        if (SearchChildren is < 1 or > 64)
+            throw new Reasoning.Engine.Errors.InvalidRequestException($"{SearchChildren} children an expansion must be from 1 to 64.");
     }
 }

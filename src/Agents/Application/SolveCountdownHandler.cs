@@ -18,7 +18,9 @@ public sealed class SolveCountdownHandler(ReasoningHostOptions host) : IRequestH
         string dir = ShippedModels.Locate(request.Model ?? host.ModelDirectory, strategy.Kind == StrategyKind.Apr ? ShippedModels.Apr : ShippedModels.Sos);
         using var session = ModelSession.Open(dir, request.Engine ?? host.Engine);
         int window = CountdownRules.Context(request.Context, session.Window);
-        var options = new SolveOptions { Strategy = strategy, Temperature = request.Temperature, Seed = request.Seed, ContextWindow = window, WallTime = host.WallTime };
+        var options = new SolveOptions { Strategy = strategy, Temperature = request.Temperature, Seed = request.Seed, ContextWindow = window, WallTime = host.WallTime,
+            SearchTokens = request.SearchTokens, SearchPrmCalls = request.SearchPrmCalls, SearchChildren = request.SearchChildren, Reward = request.Reward,
+        };
         foreach (var warning in warnings)
             request.OnWarning?.Invoke(warning);
         Task watcher = Task.CompletedTask;

@@ -26,7 +26,7 @@ public sealed record SolveCountdownResult(CountdownProblem Problem, CountdownStr
         ["correct"] = Verdict.Correct,
         ["solution"] = Solve.Solution is null ? null : new JsonArray(Solve.Solution.Select(s => (JsonNode)s).ToArray()),
         ["reason"] = Solve.Reason,
-        ["usage"] = new JsonObject { ["total_tokens"] = Solve.TotalTokens, ["sequential_tokens"] = Solve.SequentialTokens, ["threads"] = Solve.Threads },
+        ["usage"] = new JsonObject { ["total_tokens"] = Solve.TotalTokens, ["sequential_tokens"] = Solve.SequentialTokens, ["threads"] = Solve.Threads, ["prm_calls"] = Solve.PrmCalls },
         ["elapsed_ms"] = Math.Round(Solve.ElapsedMilliseconds, 1),
         ["tree"] = Solve.Tree.DeepClone(),
     };

@@ -23,7 +23,7 @@ public sealed class ReasoningMcpTools(ISender sender)
     public Task<string> SolveCountdown(
         [Description("The numbers to combine, 2 to 6 whole numbers from 1 to 1,000,000, e.g. [44, 19, 35, 73].")] int[] numbers,
         [Description("The number to reach, from 1 to 1,000,000.")] int target,
-        [Description("apr (parallel spawn/join, default), sos (one serial trace), cons@N (majority of N traces) or pass@N.")] string? strategy = null,
+        [Description("apr (parallel spawn/join, default), sos (one serial trace), cons@N (majority of N traces), pass@N, or a step-level search checked line by line: astar, bon@N, beam@W, pf@N.")] string? strategy = null,
         IProgress<ProgressNotificationValue>? progress = null,
         CancellationToken cancellationToken = default) =>
         Guard(async () => (await sender.Send(new Application.SolveCountdown(numbers, target, strategy ?? "apr") { Progress = Adapt(progress) }, cancellationToken)

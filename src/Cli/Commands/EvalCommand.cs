@@ -21,7 +21,11 @@ internal static class EvalCommand
         var eval = new Command("eval", "Evaluate a model on a task.");
         var problems = new Option<string>("--problems") { Description = "JSONL problems ({\"numbers\":[..],\"target\":..} per line).", Required = true };
         var count = new Option<int?>("--count") { Description = "Evaluate only the first N problems." };
-        var strategy = new Option<string>("--strategy") { Description = "apr, sos, cons@N or pass@N.", DefaultValueFactory = _ => "apr" };
+        var strategy = new Option<string>("--strategy") { Description = "apr, sos, cons@N, pass@N, or a step-level search over SoS+ lines: astar, bon@N, beam@W or pf@N.", DefaultValueFactory = _ => "apr" };
+        var prm = SearchCliOptions.Prm();
+        var budgetTokens = SearchCliOptions.Tokens();
+        var budgetPrm = SearchCliOptions.PrmCalls();
+        var children = SearchCliOptions.Children();
         var context = new Option<int>("--context") { Description = $"Context window of each thread, in tokens ({CountdownLimits.MinContext} to the model's window).", DefaultValueFactory = _ => 4096 };
         var temperature = new Option<float>("--temperature") { Description = "0 is greedy.", DefaultValueFactory = _ => 0f };
         var seed = new Option<ulong>("--seed") { Description = "Seed of the random streams." };
@@ -35,7 +39,7 @@ internal static class EvalCommand
         var kvDType = KvOptions.DType();
         var kvMemory = KvOptions.Memory("1GiB");
         var countdown = new Command("countdown", "Evaluate Countdown problems.");
-        foreach (var o in new Option[] { problems, count, strategy, context, temperature, seed, model, output, resume, overwrite, parallel, json, threads, kvDType, kvMemory })
+        foreach (var o in new Option[] { problems, count, strategy, prm, budgetTokens, budgetPrm, children, context, temperature, seed, model, output, resume, overwrite, parallel, json, threads, kvDType, kvMemory })
             countdown.Options.Add(o);
         countdown.SetAction(async (p, ct) =>
         {
@@ -50,6 +54,9 @@ internal static class EvalCommand
                 throw new InvalidRequestException($"--count {p.GetValue(count)} is negative; give how many problems to evaluate.");
             var strat = CountdownStrategy.Parse(p.GetValue(strategy)!);
             CountdownLimits.CheckTemperature(p.GetValue(temperature));
+            SearchCliOptions.CheckBudgets(p.GetValue(budgetTokens), p.GetValue(budgetPrm), p.GetValue(children));
+            string prmName = p.GetValue(prm)!.Trim().ToLowerInvariant();
+            var reward = SearchCliOptions.Resolve(prmName);
             int engineThreads = CountdownLimits.Threads(p.GetValue(threads));
             var kvType = KvOptions.Parse(p.GetValue(kvDType)!);
             long kvBytes = ByteSize.Parse(p.GetValue(kvMemory)!);
@@ -66,7 +73,11 @@ internal static class EvalCommand
             if (outside > 0)
                 Terminal.Warn($"{outside} of {list.Count} problems are outside the shipped models' training range ({CountdownLimits.TrainingRange}).");
             using var engine = new InferenceEngine(loaded, new EngineOptions { KvMemoryBytes = kvBytes, Threads = engineThreads, KvDType = kvType });
-            var options = new SolveOptions { Strategy = strat, ContextWindow = window, Temperature = p.GetValue(temperature), Seed = p.GetValue(seed) };
+            var options = new SolveOptions
+            {
+                Strategy = strat, ContextWindow = window, Temperature = p.GetValue(temperature), Seed = p.GetValue(seed),
+                SearchTokens = p.GetValue(budgetTokens), SearchPrmCalls = p.GetValue(budgetPrm), Reward = reward, SearchChildren = p.GetValue(children),
+            };
 
             // What makes two records comparable; a resume with any of these changed is refused.
             var settings = new JsonObject
@@ -74,6 +85,14 @@ internal static class EvalCommand
                 ["task"] = "countdown", ["problems_sha256"] = ContentHash.File(problemsPath), ["strategy"] = strat.ToString(),
                 ["context"] = options.ContextWindow, ["temperature"] = options.Temperature, ["seed"] = options.Seed, ["model_sha256"] = ContentHash.Model(dir),
             };
+            if (strat.IsStepSearch)
+            {
+                // Only a search's records depend on these; the other strategies' headers stay as they were, so their files still resume.
+                settings["prm"] = prmName;
+                settings["budget_tokens"] = options.SearchTokens;
+                settings["budget_prm"] = options.SearchPrmCalls;
+                settings["children"] = options.SearchChildren;
+            }
             var about = new JsonObject { ["problems"] = problemsPath, ["model"] = dir, ["created"] = DateTimeOffset.UtcNow.ToString("O") };
             var mode = p.GetValue(resume) ? ResultsFileMode.Resume : p.GetValue(overwrite) ? ResultsFileMode.Overwrite : ResultsFileMode.New;
             string outPath = p.GetValue(output)!;
@@ -105,8 +124,18 @@ internal static class EvalCommand
                         ["solution"] = r.Solution is null ? null : new JsonArray(r.Solution.Select(s => (JsonNode)s).ToArray()), ["reason"] = r.Reason,
                         ["total_tokens"] = r.TotalTokens, ["sequential_tokens"] = r.SequentialTokens, ["threads"] = r.Threads, ["elapsed_ms"] = Math.Round(r.ElapsedMilliseconds, 1),
                         ["parallel"] = width, ["engine_threads"] = recordedThreads, ["kv_dtype"] = kvName,
+                        ["prm_calls"] = r.PrmCalls,
                         ["machine"] = MachineDescription.Current,
                     };
+                    if (r.Search is { } search)
+                    {
+                        record["prm"] = prmName;
+                        record["budget_tokens"] = options.SearchTokens;
+                        record["stop_reason"] = search.StopReason.ToString();
+                        record["expansions"] = search.Expansions;
+                        record["states"] = search.Tree.Count;
+                        record["prm_batches"] = search.PrmBatches;
+                    }
                     results.Append(record);
                     lock (records)
                         records.Add(record);

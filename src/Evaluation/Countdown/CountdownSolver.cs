@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Reasoning.Engine.Generation;
 using Reasoning.Orchestrator;
 using Reasoning.Orchestrator.Apr;
+using Reasoning.Search;
 using Reasoning.Tasks.Countdown;
 using Reasoning.Threads;
 
@@ -25,6 +26,25 @@ public sealed record SolveOptions
     public int MaxFanOut { get; init; } = 64;
     /// <summary>Wall-clock limit of one solve (null: none).</summary>
     public TimeSpan? WallTime { get; init; }
+    /// <summary>A step-level search's budget of generated tokens (the 32k a problem by default).</summary>
+    public long SearchTokens { get; init; } = 32_768;
+    /// <summary>A step-level search's most reward-model calls (scored states); null: no bound.</summary>
+    public int? SearchPrmCalls { get; init; }
+    /// <summary>The process reward model of a step-level search; null: the verifier (<see cref="CountdownVerifierPrm"/>).</summary>
+    public IProcessRewardModel? Reward { get; init; }
+    /// <summary>
+    /// A*'s cost per step. 0 for Countdown: a step is one line and a trace runs to hundreds of lines, so any cost that
+    /// counts against a score difference would make the search breadth-first; the verifier's score already prefers a
+    /// path that has stayed valid for longer (<see cref="CountdownVerifierPrm"/>).
+    /// </summary>
+    public double StepCost { get; init; }
+    /// <summary>
+    /// The temperature a step-level search samples at when <see cref="Temperature"/> is 0 (greedy would make every
+    /// child of a state the same). 0.5: at 1 most operation lines the shipped SoS+ model samples are wrong.
+    /// </summary>
+    public float SearchTemperature { get; init; } = 0.5f;
+    /// <summary>Children an A* or beam expansion samples (null: 4).</summary>
+    public int? SearchChildren { get; init; }
 }
 
 /// <summary>The outcome of one solve.</summary>
@@ -42,9 +62,19 @@ public sealed record CountdownSolveResult(bool Solved, bool Verified, IReadOnlyL
 {
     /// <summary>The trace the answer was read from (the root's for APR and SoS+, the chosen trace's for cons@N / pass@N); null when none was chosen.</summary>
     public string? Trace { get; init; }
+
+    /// <summary>Reward-model calls (scored states) of a step-level search; 0 for the other strategies.</summary>
+    public int PrmCalls { get; init; }
+
+    /// <summary>A step-level search's whole result (tree, stop reason, expansions); null for the other strategies.</summary>
+    public SearchResult? Search { get; init; }
 }
 
-/// <summary>Solves Countdown problems with a model on the engine, by a strategy from <see cref="StrategyRegistry.Default"/> (APR, SoS+, cons@N, pass@N).</summary>
+/// <summary>
+/// Solves Countdown problems with a model on the engine, by a strategy from <see cref="StrategyRegistry.Default"/>
+/// (APR, SoS+, cons@N, pass@N, and the step-level searches over SoS+ lines: A*, best-of-N, beam, particle filtering,
+/// guided by <see cref="SolveOptions.Reward"/> or the verifier).
+/// </summary>
 public static class CountdownSolver
 {
     /// <summary>Solves <paramref name="problem"/>; <paramref name="onStart"/> sees the run as it starts (to follow its events).</summary>
@@ -52,16 +82,31 @@ public static class CountdownSolver
         Action<ThreadRun>? onStart = null, CancellationToken cancellationToken = default)
     {
         long start = Stopwatch.GetTimestamp();
+        bool search = options.Strategy.IsStepSearch;
         var budget = new ThreadBudget
         {
-            ContextWindow = options.ContextWindow, MaxTokensPerThread = options.ContextWindow, MaxThreads = options.MaxThreads,
+            ContextWindow = options.ContextWindow, MaxTokensPerThread = options.ContextWindow,
+            // Every state of a search is a thread (a fork sharing its parent's pages) and holds at least one token.
+            MaxThreads = search ? (int)Math.Min(int.MaxValue - 1, options.SearchTokens + 1) : options.MaxThreads,
+            MaxTotalTokens = search ? Math.Max(options.SearchTokens, 1_000_000) : 1_000_000,
             MaxFanOut = options.MaxFanOut, MaxDepth = 1, WallTime = options.WallTime,
         };
         using var run = new ThreadRun(engine, codec, budget, cancellationToken);
         onStart?.Invoke(run);
         var generation = new ThreadGenerationOptions { MaxTokens = options.ContextWindow, Temperature = options.Temperature, Seed = options.Seed };
         var strategy = StrategyRegistry.Default.Resolve(options.Strategy.ToString());
-        var outcome = await strategy.RunAsync(run, new CountdownTask(problem), new StrategyOptions { Generation = generation }, cancellationToken).ConfigureAwait(false);
+        var searchOptions = new SearchStrategyOptions
+        {
+            Budget = new SearchBudget { MaxTotalTokens = options.SearchTokens, MaxPrmCalls = options.SearchPrmCalls ?? int.MaxValue },
+            // A* and beam search keep many states open at once: copies of one state are scored 0 so only one is expanded.
+            Reward = options.Strategy.Kind is StrategyKind.AStar or StrategyKind.Beam
+                ? new DistinctStatePrm(options.Reward ?? new CountdownVerifierPrm())
+                : options.Reward,
+            StepCost = options.StepCost,
+            Children = options.SearchChildren,
+            DefaultTemperature = options.SearchTemperature,
+        };
+        var outcome = await strategy.RunAsync(run, new CountdownTask(problem), new StrategyOptions { Generation = generation, Search = searchOptions }, cancellationToken).ConfigureAwait(false);
         (string? trace, string? failure) = (outcome.Trace, outcome.FailureReason);
 
         var (solution, resultError) = trace is null ? (null, null) : TraceParser.ReadSolution(trace);
@@ -79,6 +124,13 @@ public static class CountdownSolver
                 : resultError ?? (TraceParser.TryParse(trace, out var error) is null ? error : "the trace states no solution");
         }
         var root = run.Root!;
+        if (outcome.Search is { } found)
+        {
+            // A search's tree is its states, not the run's threads: every state is a fork holding the whole prefix.
+            return new CountdownSolveResult(solution is not null, verified, solution, reason, found.TokensGenerated, found.Path.Sum(s => (long)s.Tokens),
+                run.Threads.Count, Stopwatch.GetElapsedTime(start).TotalMilliseconds, SearchTreeJson.ToJson(found, root.Text))
+            { Trace = trace, PrmCalls = found.PrmCalls, Search = found };
+        }
         return new CountdownSolveResult(solution is not null, verified, solution, reason, run.TotalTokens, run.SequentialTokens,
             run.Threads.Count, Stopwatch.GetElapsedTime(start).TotalMilliseconds, ReasoningTree.ToJson(root)) { Trace = trace };
     }
@@ -86,9 +138,15 @@ public static class CountdownSolver
     private static IReadOnlyList<string>? SolutionOf(string trace) => TraceParser.ReadSolution(trace).Solution;
 
     /// <summary>Countdown as every strategy sees it: APR's and SoS+'s prompts, APR's children, the stated solution as the answer.</summary>
-    private sealed class CountdownTask(CountdownProblem problem) : IReasoningTask
+    private sealed class CountdownTask(CountdownProblem problem) : ISearchTask
     {
         private readonly CountdownAprTask _apr = new();
+
+        public IStepSplitter Splitter { get; } = new CountdownStepSplitter();
+
+        public IProcessRewardModel Reward { get; } = new CountdownVerifierPrm();
+
+        public bool IsGoal(string trace) => Verify(trace);
 
         public string Prompt(PromptStyle style) => style == PromptStyle.Parallel ? CountdownPrompts.Apr(problem) : CountdownPrompts.Sos(problem);
 

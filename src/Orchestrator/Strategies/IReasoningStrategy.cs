@@ -20,6 +20,9 @@ public sealed record StrategyOptions
 
     /// <summary>Most rounds of children the root may start (APR's spawn rounds).</summary>
     public int MaxRounds { get; init; } = 8;
+
+    /// <summary>Settings of the step-level search strategies (A*, beam, particle filtering, best-of-N).</summary>
+    public SearchStrategyOptions Search { get; init; } = new();
 }
 
 /// <summary>How a strategy's run ended.</summary>
@@ -31,4 +34,8 @@ public sealed record StrategyOptions
 /// <param name="Answers">Each candidate's answer key (null when it states none).</param>
 /// <param name="Chosen">The chosen candidate's index, or −1.</param>
 public sealed record StrategyResult(ReasoningThread Root, string? Trace, string? FailureReason, int Rounds,
-    IReadOnlyList<ReasoningThread> Candidates, IReadOnlyList<string?> Answers, int Chosen);
+    IReadOnlyList<ReasoningThread> Candidates, IReadOnlyList<string?> Answers, int Chosen)
+{
+    /// <summary>A step-level search's result (its tree, tokens and reward-model calls); null for the other strategies.</summary>
+    public Reasoning.Search.SearchResult? Search { get; init; }
+}

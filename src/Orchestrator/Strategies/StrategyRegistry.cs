@@ -29,12 +29,21 @@ public sealed class StrategyRegistry
     /// <summary>An empty registry whose counted strategies accept N from 1 to <paramref name="maxCount"/>.</summary>
     public StrategyRegistry(int maxCount = 256) => MaxCount = maxCount;
 
-    /// <summary>The registry with the built-in strategies: <c>apr</c>, <c>sos</c> (also <c>sos+</c>), <c>cons@N</c>, <c>pass@N</c>.</summary>
+    /// <summary>
+    /// The registry with the built-in strategies: <c>apr</c>, <c>sos</c> (also <c>sos+</c>), <c>cons@N</c>, <c>pass@N</c>,
+    /// and the step-level searches of <c>Reasoning.Search</c> (<see cref="SearchStrategy"/>): <c>astar</c> (4 children an
+    /// expansion unless <see cref="SearchStrategyOptions.Children"/> says), <c>bon@N</c> (best-of-N by the reward model), <c>beam@W</c> (4 children a beam) and <c>pf@N</c>
+    /// (particle filtering).
+    /// </summary>
     public static StrategyRegistry Default { get; } = new StrategyRegistry()
         .Register("apr", () => new AprStrategy())
         .Register("sos", () => new SerialStrategy(), "sos+")
         .RegisterCounted("cons", n => new ConsensusStrategy(n, ConsensusMode.Majority))
-        .RegisterCounted("pass", n => new ConsensusStrategy(n, ConsensusMode.AnyCorrect));
+        .RegisterCounted("pass", n => new ConsensusStrategy(n, ConsensusMode.AnyCorrect))
+        .Register("astar", () => new SearchStrategy("astar", o => o.StepCost is { } cost ? new AStarSearch(o.Children ?? 4, cost) : new AStarSearch(o.Children ?? 4)), "a*")
+        .RegisterCounted("bon", n => new SearchStrategy($"bon@{n}", _ => new BestOfNSearch(n)))
+        .RegisterCounted("beam", n => new SearchStrategy($"beam@{n}", o => new BeamSearch(n, o.Children ?? 4)))
+        .RegisterCounted("pf", n => new SearchStrategy($"pf@{n}", _ => new ParticleFiltering(n)));
 
     /// <summary>The names a user may write, in registration order (<c>apr</c>, <c>sos</c>, <c>cons@N</c>, …).</summary>
     public IReadOnlyList<string> Names

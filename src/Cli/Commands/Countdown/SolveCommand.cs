@@ -16,9 +16,13 @@ internal static class SolveCommand
     {
         var numbers = new Option<string>("--numbers") { Description = $"The numbers, comma-separated ({CountdownLimits.MinNumbers} to {CountdownLimits.MaxNumbers}, e.g. 44,19,35,73).", Required = true };
         var target = new Option<int>("--target") { Description = "The target.", Required = true };
-        var strategy = new Option<string>("--strategy") { Description = "apr, sos, cons@N or pass@N.", DefaultValueFactory = _ => "apr" };
-        var model = new Option<string?>("--model") { Description = "Model folder (default: the shipped models/countdown-apr, or countdown-sos for sos/cons/pass)." };
-        var temperature = new Option<float>("--temperature") { Description = "0 is greedy.", DefaultValueFactory = _ => 0f };
+        var strategy = new Option<string>("--strategy") { Description = "apr, sos, cons@N, pass@N, or a step-level search over SoS+ lines: astar, bon@N, beam@W or pf@N.", DefaultValueFactory = _ => "apr" };
+        var model = new Option<string?>("--model") { Description = "Model folder (default: the shipped models/countdown-apr, or countdown-sos for the other strategies)." };
+        var prm = SearchCliOptions.Prm();
+        var budgetTokens = SearchCliOptions.Tokens();
+        var budgetPrm = SearchCliOptions.PrmCalls();
+        var children = SearchCliOptions.Children();
+        var temperature = new Option<float>("--temperature") { Description = "0 is greedy (a step-level search then samples its steps at 0.5).", DefaultValueFactory = _ => 0f };
         var seed = new Option<ulong>("--seed") { Description = "Seed of the random streams." };
         var context = new Option<int>("--context") { Description = $"Context window of each thread, in tokens ({CountdownLimits.MinContext} to the model's window).", DefaultValueFactory = _ => 4096 };
         var json = new Option<bool>("--json") { Description = "Print one JSON object." };
@@ -26,13 +30,15 @@ internal static class SolveCommand
         var kvDType = KvOptions.DType();
         var kvMemory = KvOptions.Memory("1GiB");
         var cmd = new Command("solve", "Solve one Countdown problem with a model, showing the reasoning tree as it grows.");
-        foreach (var o in new Option[] { numbers, target, strategy, model, temperature, seed, context, json, threads, kvDType, kvMemory })
+        foreach (var o in new Option[] { numbers, target, strategy, model, prm, budgetTokens, budgetPrm, children, temperature, seed, context, json, threads, kvDType, kvMemory })
             cmd.Options.Add(o);
         cmd.SetAction(async (p, ct) =>
         {
             var problem = ParseProblem(p.GetValue(numbers)!, p.GetValue(target));
             var strat = CountdownStrategy.Parse(p.GetValue(strategy)!);
             CountdownLimits.CheckTemperature(p.GetValue(temperature));
+            SearchCliOptions.CheckBudgets(p.GetValue(budgetTokens), p.GetValue(budgetPrm), p.GetValue(children));
+            var reward = SearchCliOptions.Resolve(p.GetValue(prm)!);
             int engineThreads = CountdownLimits.Threads(p.GetValue(threads));
             var kvType = KvOptions.Parse(p.GetValue(kvDType)!);
             long kvBytes = ByteSize.Parse(p.GetValue(kvMemory)!);
@@ -44,6 +50,7 @@ internal static class SolveCommand
                 Context = p.GetResult(context) is null or { Implicit: true } ? null : p.GetValue(context),
                 Engine = new EngineSettings { KvMemoryBytes = kvBytes, Threads = engineThreads, KvDType = kvType },
                 OnWarning = Terminal.Warn,
+                SearchTokens = p.GetValue(budgetTokens), SearchPrmCalls = p.GetValue(budgetPrm), Reward = reward, SearchChildren = p.GetValue(children),
             };
             bool asJson = p.GetValue(json);
             SolveCountdownResult answer;
@@ -51,7 +58,11 @@ internal static class SolveCommand
             {
                 answer = asJson || !Terminal.Live
                     ? await sender.Send(request, ct)
-                    : await LiveTree.RunAsync(run => sender.Send(request with { OnStart = run }, ct).AsTask(), Console.Out, Terminal.Styled);
+                    : strat.IsStepSearch
+                        // A search's states are forks of forks, hundreds deep: a thread tree would be unreadable, so the
+                        // live view counts states and tokens, and the frontier with its scores is printed at the end.
+                        ? await LiveSearch.RunAsync(run => sender.Send(request with { OnStart = run }, ct).AsTask(), request.SearchTokens, Console.Out)
+                        : await LiveTree.RunAsync(run => sender.Send(request with { OnStart = run }, ct).AsTask(), Console.Out, Terminal.Styled);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
@@ -93,6 +104,26 @@ internal static class SolveCommand
             _ => $"[red]not verified[/]: {Markup.Escape(r.Reason ?? "")}",
         };
         Terminal.MarkupLine(line);
+        if (r.Search is { } search)
+        {
+            PrintFrontier(search);
+            Terminal.MarkupLine($"total tokens {r.TotalTokens}, path tokens {r.SequentialTokens}, states {search.Tree.Count}, expansions {search.Expansions}, "
+                + $"PRM calls {search.PrmCalls} in {search.PrmBatches} batches, stopped: {search.StopReason}, {r.ElapsedMilliseconds / 1000:0.00} s");
+            return;
+        }
         Terminal.MarkupLine($"total tokens {r.TotalTokens}, sequential tokens {r.SequentialTokens}, threads {r.Threads}, {r.ElapsedMilliseconds / 1000:0.00} s");
+    }
+
+    /// <summary>The chosen state and the best open states (least f), each with its scores and its last line.</summary>
+    private static void PrintFrontier(Reasoning.Search.SearchResult search)
+    {
+        var open = search.Tree.Where(n => n.Open).OrderBy(n => n.F).ThenByDescending(n => n.Depth).Take(5).ToList();
+        Terminal.MarkupLine($"[bold]frontier[/] ({search.Tree.Count(n => n.Open)} open states; chosen #{search.ChosenId}):");
+        foreach (var n in search.Tree.Where(n => n.Id == search.ChosenId).Concat(open.Where(n => n.Id != search.ChosenId)))
+        {
+            string last = n.StepText.TrimEnd('\n');
+            last = last.Length > 60 ? "…" + last[^59..] : last;
+            Terminal.MarkupLine($"  #{n.Id,-5} depth {n.Depth,4}  f {n.F:0.000}  score {n.Score?.ToString("0.000") ?? "-",5}{(n.IsGoal ? "  [green]goal[/]" : "")}  {Markup.Escape(last.Replace("\n", "⏎"))}");
+        }
     }
 }
