@@ -5,6 +5,7 @@ using Reasoning.Engine.Models;
 using Reasoning.Evaluation.Countdown;
 using Reasoning.Tasks.Countdown;
 using Reasoning.TestSupport;
+using Reasoning.Threads;
 using Xunit;
 
 namespace Reasoning.Evaluation.Tests;
@@ -93,5 +94,24 @@ public sealed class CountdownSolverTests : IDisposable
         result.Tree["nodes"]!.AsArray().Count.Should().Be(result.Search.Tree.Count);
         result.Tree["prompt"]!.GetValue<string>().Should().Be(CountdownPrompts.Sos(Problem));
         _engine.Pool.FreeCount.Should().Be(free);
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task A_star_on_the_shipped_model_fits_a_small_cache_by_pruning_its_worst_open_states()
+    {
+        // A 12k-token search on the shipped SoS+ model opens about a thousand states, each holding a private page; a
+        // 48-page cache would be full long before the budget without the bound on open states.
+        string dir = Path.Combine(RepoPaths.Root, "models", "countdown-sos");
+        using var model = TransformerModel.Load(dir);
+        using var engine = new InferenceEngine(model, new EngineOptions { KvMemoryBytes = 24L << 20 });
+        engine.Pool.PageCount.Should().BeLessThan(64);
+        int free = engine.Pool.FreeCount;
+        var hard = CountdownProblem.FromJson("{\"numbers\":[86,3,59,2],\"target\":83}", "val-0");
+        var result = await CountdownSolver.SolveAsync(engine, new TokenizerCodec(Reasoning.Engine.Tokenization.Tokenizer.Load(dir)), hard,
+            new SolveOptions { Strategy = CountdownStrategy.Parse("astar"), ContextWindow = 4096, Seed = 1, SearchTokens = 12_000 });
+
+        result.Search!.Tree.Count.Should().BeGreaterThan(4 * engine.Pool.PageCount, "the search must open more states than the cache could hold at once");
+        result.Search.Tree.Count(n => n.Pruned).Should().BePositive();
+        engine.Pool.FreeCount.Should().Be(free);
     }
 }

@@ -40,7 +40,7 @@ public sealed class StrategyRegistry
         .Register("sos", () => new SerialStrategy(), "sos+")
         .RegisterCounted("cons", n => new ConsensusStrategy(n, ConsensusMode.Majority))
         .RegisterCounted("pass", n => new ConsensusStrategy(n, ConsensusMode.AnyCorrect))
-        .Register("astar", () => new SearchStrategy("astar", o => o.StepCost is { } cost ? new AStarSearch(o.Children ?? 4, cost) : new AStarSearch(o.Children ?? 4)), "a*")
+        .Register("astar", () => new SearchStrategy("astar", o => new AStarSearch(o.Children ?? 4, o.StepCost ?? 0, maxOpen: o.MaxOpen)), "a*")
         .RegisterCounted("bon", n => new SearchStrategy($"bon@{n}", _ => new BestOfNSearch(n)))
         .RegisterCounted("beam", n => new SearchStrategy($"beam@{n}", o => new BeamSearch(n, o.Children ?? 4)))
         .RegisterCounted("pf", n => new SearchStrategy($"pf@{n}", _ => new ParticleFiltering(n)));
