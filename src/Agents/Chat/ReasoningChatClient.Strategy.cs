@@ -50,6 +50,9 @@ public sealed partial class ReasoningChatClient
         {
             throw new OperationCanceledException(cancellationToken);
         }
+        // A strategy may end its threads as cut short and return normally when the run is cancelled; a cancelled
+        // request never answers with that partial result.
+        cancellationToken.ThrowIfCancellationRequested();
         var chosen = result.Chosen >= 0 ? result.Candidates[result.Chosen] : null;
         var text = chosen is null ? "" : ChatReasoningTask.Cut(chosen.GeneratedText, endText);
         // A trace that wrote an end-of-sequence token or a stop sequence stopped; any other ran out of tokens.
