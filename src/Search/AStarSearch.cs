@@ -24,7 +24,7 @@ public sealed class AStarSearch : ISearchMethod
     /// <param name="children">Children sampled per expansion (k).</param>
     /// <param name="stepCost">g's cost of one step (λ).</param>
     /// <param name="aggregation">How a path's step scores make the score h is taken from.</param>
-    /// <param name="maxOpen">Most open states kept (null: no bound); see <see cref="MaxOpen"/>.</param>
+    /// <param name="maxOpen">Most open states kept (null: a quarter of the engine's KV pages); see <see cref="MaxOpen"/>.</param>
     /// <param name="deeperFirstOnTies">States of equal f leave last-pushed first (the latest expansion's children: the
     /// deeper path) instead of first-pushed first.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="children"/> or <paramref name="maxOpen"/> is below 1, or the step cost is negative.</exception>
@@ -53,11 +53,15 @@ public sealed class AStarSearch : ISearchMethod
     public StepAggregation Aggregation { get; }
 
     /// <summary>
-    /// Most open states kept (null: no bound). Every open state holds a thread and its own KV pages (at least the page
-    /// its first token was written to), so a long search can fill the KV cache; past this bound the states of greatest
-    /// f are pruned after each expansion and their pages freed.
+    /// Most open states kept (null: <see cref="OpenStatesFor"/> the engine's KV pages). Every open state holds a thread
+    /// and its own KV pages (at least the page its first token was written to), so a long search fills the KV cache —
+    /// a 32k-token search on the shipped Countdown model opens over a thousand states, more than a 1 GiB cache holds;
+    /// past this bound the states of greatest f are pruned after each expansion and their pages freed.
     /// </summary>
     public int? MaxOpen { get; }
+
+    /// <summary>The default bound on open states for an engine with <paramref name="kvPages"/> KV pages: a quarter of them (at least 16).</summary>
+    public static int OpenStatesFor(int kvPages) => Math.Max(16, kvPages / 4);
 
     /// <inheritdoc />
     public string Name => $"astar@{Children}";
@@ -92,7 +96,7 @@ public sealed class AStarSearch : ISearchMethod
         }
 
         var outcome = await BestFirstSearch.RunAsync(session.Root, 0, false, Expand, _ => true, cancellationToken,
-            MaxOpen, state => session.Prune(state), DeeperFirstOnTies).ConfigureAwait(false);
+            MaxOpen ?? OpenStatesFor(problem.Root.Run.Engine.Pool.PageCount), state => session.Prune(state), DeeperFirstOnTies).ConfigureAwait(false);
         StateNode chosen;
         SearchStopReason reason;
         if (outcome.Stop == BestFirstStop.Goal)

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
 using Reasoning.Engine.Errors;
+using Reasoning.Engine.Tokenization;
 
 namespace Reasoning.Agents.Chat;
 
@@ -32,7 +33,7 @@ internal static class ToolPrompts
     {
         var text = new StringBuilder("# Tools\n\nYou may call one or more functions to assist with the user query.\n\nYou are provided with function signatures within <tools></tools> XML tags:\n<tools>");
         foreach (var tool in tools)
-            text.Append('\n').Append(PythonJson.Dumps(ToolJson(tool)));
+            text.Append('\n').Append(TemplateJson.Dumps(ToolJson(tool)));
         text.Append("\n</tools>\n\nFor each function call, return a json object with function name and arguments within <tool_call></tool_call> XML tags:\n<tool_call>\n{\"name\": <function-name>, \"arguments\": <args-json-object>}\n</tool_call>");
         return text.ToString();
     }
@@ -46,14 +47,14 @@ internal static class ToolPrompts
         var text = new StringBuilder("Given the following functions, please respond with a JSON for a function call with its proper arguments that best answers the given prompt.\n\n");
         text.Append("Respond in the format {\"name\": function name, \"parameters\": dictionary of argument name and its value}.Do not use variables.\n\n");
         foreach (var tool in tools)
-            text.Append(PythonJson.Dumps(ToolJson(tool), indent: 4)).Append("\n\n");
+            text.Append(TemplateJson.Dumps(ToolJson(tool), indent: 4)).Append("\n\n");
         return text.Append(firstUserMessage.Trim()).ToString();
     }
 
     /// <summary>One call as an assistant turn writes it.</summary>
     public static string Call(ToolCallFormat format, FunctionCallContent call)
     {
-        var arguments = PythonJson.Dumps(JsonSerializer.SerializeToElement(
+        var arguments = TemplateJson.Dumps(JsonSerializer.SerializeToElement(
             call.Arguments ?? new Dictionary<string, object?>(), AIJsonUtilities.DefaultOptions.GetTypeInfo(typeof(IDictionary<string, object?>))));
         return format == ToolCallFormat.Hermes
             ? $"<tool_call>\n{{\"name\": \"{call.Name}\", \"arguments\": {arguments}}}\n</tool_call>"

@@ -19,15 +19,8 @@ public sealed record SearchStrategyOptions
     /// <summary>A*'s cost per step (λ in g = λ × depth); null: <see cref="AStarSearch"/>'s default.</summary>
     public double? StepCost { get; init; }
 
-    /// <summary>
-    /// Most open states A* keeps; the ones of greatest f are pruned and their pages freed. Null: a quarter of the
-    /// engine's KV pages (<see cref="OpenStatesFor"/>), because every open state holds at least one private page and a
-    /// 32k-token search on the shipped model opens well over a thousand states — more than a 1 GiB cache holds.
-    /// </summary>
+    /// <summary>Most open states A* keeps (the ones of greatest f are pruned); null: <see cref="AStarSearch.MaxOpen"/>'s default, bounded by the KV cache.</summary>
     public int? MaxOpen { get; init; }
-
-    /// <summary>The default bound on open states for an engine with <paramref name="kvPages"/> KV pages.</summary>
-    public static int OpenStatesFor(int kvPages) => Math.Max(16, kvPages / 4);
 
     /// <summary>
     /// Sampling temperature of the steps when <see cref="StrategyOptions.Generation"/> asks for greedy decoding (0):
@@ -55,7 +48,6 @@ public sealed class SearchStrategy(string name, Func<SearchStrategyOptions, ISea
         if (task is not ISearchTask searchTask)
             throw new InvalidRequestException($"strategy '{name}' searches step by step; this task defines no steps and no reward model (it is not an {nameof(ISearchTask)}). Use apr, sos or cons@N.");
         var settings = options.Search;
-        settings = settings with { MaxOpen = settings.MaxOpen ?? SearchStrategyOptions.OpenStatesFor(run.Engine.Pool.PageCount) };
         var method = create(settings);
         string prompt = task.Prompt(PromptStyle.Serial);
         var root = run.CreateRoot(prompt);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using FluentAssertions;
 using Reasoning.Agents.Tests.Application;
+using Reasoning.Cli.Tests;
 using Xunit;
 
 namespace Reasoning.Agents.Tests.Mcp;
@@ -8,23 +9,6 @@ namespace Reasoning.Agents.Tests.Mcp;
 /// <summary><c>reason mcp</c>'s own options: refused as every command refuses bad input (one <c>error:</c> line, exit 2).</summary>
 public sealed class McpCommandTests
 {
-    private static (int ExitCode, string Stdout, string Stderr) Run(params string[] args)
-    {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "reason.dll"));
-        foreach (var a in args)
-            info.ArgumentList.Add(a);
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(60_000))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException("reason " + string.Join(' ', args) + " ran over 60 s");
-        }
-        return (process.ExitCode, stdout.Result, stderr.Result);
-    }
-
     [Theory]
     [InlineData(new[] { "mcp", "--model", "/no/such/model" }, "error: --model '/no/such/model' holds no config.json")]
     [InlineData(new[] { "mcp", "--http", "--host", "localhost-ish" }, "error: --host 'localhost-ish' is not an IP address")]
@@ -32,7 +16,7 @@ public sealed class McpCommandTests
     [InlineData(new[] { "mcp", "--wall-time", "-1" }, "error: --wall-time -1 must be 0 (no limit) or more seconds.")]
     public void Bad_options_are_one_error_line_and_exit_2(string[] args, string start)
     {
-        var (code, stdout, stderr) = Run(args);
+        var (code, stdout, stderr) = CliRunner.Run(args);
         code.Should().Be(2, stderr);
         stdout.Should().BeEmpty();
         stderr.Trim().Should().StartWith(start).And.NotContain("\n");
